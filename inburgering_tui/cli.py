@@ -1,0 +1,216 @@
+"""The ``inburgering`` command: the TUI, the demo, and non-interactive commands for scripts."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from inburgering_tui.domain.form_loader import FormError, load_forms
+from inburgering_tui.domain.forms import Form
+from inburgering_tui.settings import Settings
+from inburgering_tui.store.keys import MIN_PASSPHRASE_LENGTH, KeyFileError, WrongPassphrase
+from inburgering_tui.store.repository import Store
+from inburgering_tui.store.vault import Vault
+
+DEMO_PASSPHRASE = "demo-wachtwoordzin"
+
+
+class CliError(Exception):
+    """A problem to report in one line, with exit status 2."""
+
+
+def _forms(settings: Settings) -> dict[str, Form]:
+    forms = load_forms(settings.forms_dir)
+    if settings.intake_form not in forms:
+        raise CliError(f"{settings.forms_dir}: no form with id '{settings.intake_form}'")
+    return forms
+
+
+def _passphrase(vault: Vault, *, confirm_new: bool = True) -> str:
+    """INBURGERING_PASSPHRASE for scripts (as restic and borg do), else ask on the terminal."""
+    from_env = os.environ.get("INBURGERING_PASSPHRASE")
+    if from_env:
+        return from_env
+    if not sys.stdin.isatty():
+        raise CliError("no passphrase: set INBURGERING_PASSPHRASE or run in a terminal")
+    first = getpass.getpass("Wachtwoordzin: ")
+    if not vault.is_initialised() and confirm_new:
+        if len(first) < MIN_PASSPHRASE_LENGTH:
+            raise CliError(f"the passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters")
+        if getpass.getpass("Herhaal de wachtwoordzin: ") != first:
+            raise CliError("the two passphrases differ")
+    return first
+
+
+def _open_store(vault: Vault, settings: Settings) -> Store:
+    passphrase = _passphrase(vault)
+    if vault.is_initialised():
+        return vault.unlock(passphrase, settings.consultant)
+    return vault.create(passphrase, settings.consultant)
+
+
+def run_tui(settings: Settings, vault: Vault, store: Store | None = None) -> None:
+    from inburgering_tui.tui.app import InburgeringApp
+
+    forms = _forms(settings)
+    if store is None and os.environ.get("INBURGERING_PASSPHRASE") and vault.is_initialised():
+        store = vault.unlock(os.environ["INBURGERING_PASSPHRASE"], settings.consultant)
+    InburgeringApp(vault, forms, settings, store=store).run()
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> None:
+    from inburgering_tui.demo import populate
+
+    forms = _forms(settings)
+    form = forms[settings.intake_form]
+    if args.no_ui:
+        vault = Vault()
+        store = _open_store(vault, settings)
+        populate(store, form, args.cases, seed=args.seed)
+        print(f"{args.cases} demo cases written to {vault.home}")
+        store.close()
+        return
+    # A throw-away store: nothing of the demo stays behind after the app closes.
+    with tempfile.TemporaryDirectory(prefix="inburgering-demo-") as home:
+        vault = Vault(Path(home))
+        store = vault.create(DEMO_PASSPHRASE, settings.consultant or "demo")
+        populate(store, form, args.cases, seed=args.seed)
+        print(f"Demo store ready; its passphrase (for the lock screen) is: {DEMO_PASSPHRASE}")
+        run_tui(settings, vault, store)
+
+
+def cmd_cases_list(args: argparse.Namespace, settings: Settings) -> None:
+    from inburgering_tui.domain.case_rules import age_on
+    from inburgering_tui.domain.intake import CaseFacts, IntakeWalk
+
+    form = _forms(settings)[settings.intake_form]
+    store = _open_store(Vault(), settings)
+    today = date.today()
+    summaries = store.intake_summaries(form.id)
+    rows = []
+    for case in store.list_cases(args.search or "", args.sort):
+        summary = summaries.get(case.id, {"answers": {}, "skipped": {}})
+        walk = IntakeWalk(
+            form,
+            CaseFacts(case.doelgroep, age_on(case.date_of_birth, today)),
+            summary["answers"],
+            summary["skipped"],
+        )
+        done, total = walk.progress()
+        rows.append(
+            {
+                "id": case.id,
+                "given_names": case.given_names,
+                "family_name": case.family_name,
+                "v_nummer": case.v_nummer,
+                "doelgroep": case.doelgroep,
+                "date_of_birth": _iso(case.date_of_birth),
+                "koppelingsdatum": _iso(case.koppelingsdatum),
+                "kennisgeving_date": _iso(case.kennisgeving_date),
+                "brp_date": _iso(case.brp_date),
+                "consultant": case.consultant,
+                "intake": {
+                    "form_id": form.id,
+                    "domains_done": done,
+                    "domains_total": total,
+                    "domains": {s.id: walk.status(s).value for s in form.sections},
+                },
+            }
+        )
+    store.close()
+    if args.json:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    for row in rows:
+        intake = row["intake"]
+        print(
+            f"{row['id'][:8]}  {row['family_name']}, {row['given_names']}  "
+            f"{row['doelgroep']}  intake {intake['domains_done']}/{intake['domains_total']}"
+        )
+
+
+def cmd_passphrase(_args: argparse.Namespace, _settings: Settings) -> None:
+    vault = Vault()
+    if not vault.is_initialised():
+        raise CliError(f"no store in {vault.home}")
+    old = os.environ.get("INBURGERING_PASSPHRASE") or getpass.getpass("Huidige wachtwoordzin: ")
+    new = os.environ.get("INBURGERING_NEW_PASSPHRASE") or getpass.getpass("Nieuwe wachtwoordzin: ")
+    if len(new) < MIN_PASSPHRASE_LENGTH:
+        raise CliError(f"the passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters")
+    vault.keyfile.change_passphrase(old, new)
+    print("Passphrase changed; the data itself was not rewritten.")
+
+
+def cmd_forms_check(_args: argparse.Namespace, settings: Settings) -> None:
+    for form in _forms(settings).values():
+        questions = sum(len(s.all_questions) for s in form.sections)
+        print(f"{form.id} v{form.version}: {len(form.sections)} sections, {questions} questions")
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="inburgering", description="Brede intake and PIP for the Wet inburgering 2021."
+    )
+    parser.add_argument("--home", type=Path, help="data directory (default: INBURGERING_HOME)")
+    commands = parser.add_subparsers(dest="command")
+
+    demo = commands.add_parser("demo", help="open the app on a throw-away store with demo cases")
+    demo.add_argument("--cases", type=int, default=24, help="how many cases to generate")
+    demo.add_argument("--seed", type=int, default=2021, help="random seed (same seed, same cases)")
+    demo.add_argument(
+        "--no-ui", action="store_true", help="fill the store at INBURGERING_HOME and exit"
+    )
+    demo.set_defaults(handler=cmd_demo)
+
+    cases = commands.add_parser("cases", help="work with cases from scripts")
+    case_commands = cases.add_subparsers(dest="cases_command", required=True)
+    listing = case_commands.add_parser("list", help="print the cases")
+    listing.add_argument("--json", action="store_true", help="as JSON")
+    listing.add_argument("--search", help="only cases whose name or V-nummer contains this")
+    listing.add_argument("--sort", default="name", choices=["name", "updated", "created", "koppeling"])
+    listing.set_defaults(handler=cmd_cases_list)
+
+    passphrase = commands.add_parser("passphrase", help="change the store's passphrase")
+    passphrase.set_defaults(handler=cmd_passphrase)
+
+    forms = commands.add_parser("forms", help="check the interview forms")
+    forms.set_defaults(handler=cmd_forms_check)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.home:
+        os.environ["INBURGERING_HOME"] = str(args.home)
+    try:
+        settings = Settings()
+        handler = getattr(args, "handler", None)
+        if handler is None:
+            run_tui(settings, Vault())
+        else:
+            handler(args, settings)
+    except FormError as exc:
+        print(f"inburgering: the interview forms cannot be used:\n{exc}", file=sys.stderr)
+        return 2
+    except WrongPassphrase:
+        print("inburgering: wrong passphrase; nothing was changed", file=sys.stderr)
+        return 2
+    except (CliError, KeyFileError) as exc:
+        print(f"inburgering: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,184 @@
+"""Generated demo cases: plausible people and intakes at every stage, never real persons.
+
+Names are drawn at random from common given and family names per language area and combined
+freely, so no generated case describes a real person. A seed makes a run reproducible.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from inburgering_tui.domain.case_rules import Doelgroep
+from inburgering_tui.domain.forms import AnswerType, Form, Question
+from inburgering_tui.domain.intake import CaseFacts, IntakeWalk
+from inburgering_tui.store.repository import StoredAnswer, Store
+
+STAGES = ("new", "intake_partly", "intake_done")
+
+_PEOPLE = {
+    "ar": (
+        "Syrië",
+        ["Amal", "Rania", "Omar", "Yusuf", "Lina", "Khaled", "Huda", "Sami", "Nour", "Tarek"],
+        ["Haddad", "Al-Khatib", "Mansour", "Darwish", "Sabbagh", "Hamdan", "Nasser", "Qassem"],
+    ),
+    "ti": (
+        "Eritrea",
+        ["Selam", "Yonas", "Senait", "Dawit", "Helen", "Filmon", "Mebrat", "Tesfay", "Ruta"],
+        ["Tesfamariam", "Gebremedhin", "Habte", "Kidane", "Weldu", "Berhane", "Asmerom"],
+    ),
+    "fa": (
+        "Afghanistan",
+        ["Farid", "Mariam", "Ahmad", "Zahra", "Habib", "Soraya", "Jawad", "Nilofar", "Karim"],
+        ["Ahmadi", "Rahimi", "Hosseini", "Karimi", "Sultani", "Noori", "Azizi", "Hakimi"],
+    ),
+    "tr": (
+        "Turkije",
+        ["Ayşe", "Mehmet", "Elif", "Mustafa", "Zeynep", "Emre", "Fatma", "Burak", "Derya"],
+        ["Yılmaz", "Kaya", "Demir", "Şahin", "Çelik", "Aydın", "Öztürk", "Arslan"],
+    ),
+    "en": (
+        "Nigeria",
+        ["Grace", "Emeka", "Blessing", "Tunde", "Ngozi", "Chidi", "Funmi", "Ifeanyi"],
+        ["Okafor", "Adeyemi", "Nwosu", "Balogun", "Eze", "Okonkwo", "Afolabi"],
+    ),
+}
+_AZC = ["AZC Budel-Cranendonck", "AZC Zeist", "AZC Ter Apel", "AZC Dronten", "AZC Almere"]
+_CONSULTANTS = ["J. de Vries", "M. Bakker", "S. El Idrissi", "P. Jansen"]
+_NOTES = [
+    "Besproken met de persoon; geen bijzonderheden.",
+    "Wil graag snel aan het werk en Nederlands leren.",
+    "Heeft hulp nodig bij post en formulieren.",
+    "Afspraak gemaakt voor vervolggesprek.",
+    "Persoon is gemotiveerd; tolk was aanwezig.",
+]
+
+
+def _valid_bsn(rng: random.Random) -> str:
+    while True:
+        digits = [rng.randint(0, 9) for _ in range(8)]
+        digits[0] = rng.randint(1, 9)
+        total = sum(d * w for d, w in zip(digits, range(9, 1, -1), strict=True))
+        last = total % 11
+        if last < 10:
+            return "".join(map(str, digits)) + str(last)
+
+
+def generate_case_fields(rng: random.Random, today: date) -> dict[str, Any]:
+    language = rng.choice(list(_PEOPLE))
+    country, given, family = _PEOPLE[language]
+    doelgroep = rng.choices(
+        [Doelgroep.ASIELSTATUSHOUDER, Doelgroep.GEZINSMIGRANT, Doelgroep.OVERIGE_MIGRANT],
+        weights=[6, 3, 1],
+    )[0]
+    koppeling = today - timedelta(days=rng.randint(5, 300))
+    at_azc = doelgroep == Doelgroep.ASIELSTATUSHOUDER
+    return {
+        "given_names": rng.choice(given),
+        "family_name": rng.choice(family),
+        "date_of_birth": date(today.year - rng.randint(17, 60), rng.randint(1, 12), rng.randint(1, 28)),
+        "sex": rng.choice(["v", "m"]),
+        "nationality": country,
+        "languages": [language] + (["en"] if language != "en" and rng.random() < 0.3 else []),
+        "literacy": rng.choices(["latijns", "niet_latijns", "analfabeet"], weights=[4, 4, 1])[0],
+        "v_nummer": str(rng.randint(1_000_000_000, 9_999_999_999)),
+        "bsn": _valid_bsn(rng) if not at_azc or rng.random() < 0.4 else None,
+        "doelgroep": doelgroep.value,
+        "azc_location": rng.choice(_AZC) if at_azc else "",
+        "koppelingsdatum": koppeling,
+        "kennisgeving_date": koppeling + timedelta(days=rng.randint(0, 20)),
+        "brp_date": koppeling + timedelta(days=rng.randint(10, 60)) if rng.random() < 0.6 else None,
+        "consultant": rng.choice(_CONSULTANTS),
+    }
+
+
+def generate_answer(question: Question, rng: random.Random, today: date) -> Any:
+    kind = question.type
+    if kind == AnswerType.TEXT:
+        return rng.choice(_NOTES)
+    if kind == AnswerType.CHOICE:
+        return rng.choice(question.options).value
+    if kind == AnswerType.MULTI:
+        picked = rng.sample(question.options, k=rng.randint(1, min(3, len(question.options))))
+        return [o.value for o in question.options if o in picked]
+    if kind == AnswerType.YESNO:
+        return rng.random() < 0.6
+    if kind == AnswerType.SCALE:
+        return rng.randint(2, 5)
+    if kind == AnswerType.NUMBER:
+        low = question.min if question.min is not None else 0
+        high = question.max if question.max is not None else low + 20
+        high = min(high, low + 40)
+        return rng.randint(int(low), int(high)) if question.integer else round(rng.uniform(low, high), 1)
+    if kind == AnswerType.DATE:
+        if question.when == "future":
+            return (today + timedelta(days=rng.randint(1, 200))).isoformat()
+        return (today - timedelta(days=rng.randint(1, 400))).isoformat()
+    raise AssertionError(kind)
+
+
+def fill_intake(
+    store: Store, case_id: str, form: Form, facts: CaseFacts, rng: random.Random, today: date,
+    *, fraction: float,
+) -> None:
+    """Answer the intake question by question, following its skip logic, up to ``fraction``."""
+    answers: dict[str, StoredAnswer] = {}
+    walk = IntakeWalk(form, facts, answers, {})
+    sections = walk.sections()
+    stop_after = max(1, round(len(sections) * fraction))
+    batch: list[tuple[str, str, Any]] = []
+    for section in sections[:stop_after]:
+        # Each answer can reveal follow-up questions, so re-read what is shown as we go.
+        index = 0
+        while index < len(shown := walk.visible_questions(section)):
+            question = shown[index]
+            value = generate_answer(question, rng, today)
+            batch.append((section.id, question.id, value))
+            answers[question.id] = StoredAnswer(question.id, section.id, form.version, value, None)
+            index += 1
+    store.save_answers(case_id, form.id, form.version, batch)
+
+
+def populate(
+    store: Store,
+    form: Form,
+    count: int,
+    *,
+    seed: int = 2021,
+    today: date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[str]:
+    """Create ``count`` cases spread evenly over the stages; returns their ids."""
+    from inburgering_tui.domain.case_rules import age_on
+
+    rng = random.Random(seed)
+    today = today or date.today()
+    ids = []
+    for number in range(count):
+        fields = generate_case_fields(rng, today)
+        case = store.create_case(fields)
+        stage = STAGES[number % len(STAGES)]
+        facts = CaseFacts(fields["doelgroep"], age_on(fields["date_of_birth"], today))
+        if stage != "new":
+            store.add_conversation(
+                case.id,
+                held_on=today - timedelta(days=rng.randint(0, 30)),
+                place=fields["azc_location"] or "Gemeentehuis",
+                interpreter_name=rng.choice(["tolk via TVCN", "tolk ter plaatse", ""]),
+                interview_language=fields["languages"][0],
+            )
+            fraction = 1.0 if stage == "intake_done" else rng.uniform(0.2, 0.6)
+            fill_intake(store, case.id, form, facts, rng, today, fraction=fraction)
+        for _child in range(rng.choice([0, 0, 1, 2])):
+            store.add_household_member(
+                case.id,
+                name=rng.choice(_PEOPLE[fields["languages"][0]][1]),
+                relation="kind",
+                date_of_birth=today - timedelta(days=rng.randint(200, 6000)),
+            )
+        ids.append(case.id)
+        if progress is not None:
+            progress(number + 1, count)
+    return ids

@@ -1,0 +1,69 @@
+"""Typed settings: defaults, then ``settings.toml`` in the config directory, then ``INBURGERING_*``.
+
+The config file lives in the platform's config directory (``INBURGERING_CONFIG`` overrides the
+path) and holds no personal data.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_config_path
+from pydantic import Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from inburgering_tui.i18n.catalogs import UI_LANGUAGES
+
+
+def config_path() -> Path:
+    override = os.environ.get("INBURGERING_CONFIG")
+    return Path(override) if override else user_config_path("inburgering") / "settings.toml"
+
+
+def default_forms_dir() -> Path:
+    return Path(__file__).resolve().parents[1] / "forms"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="INBURGERING_", extra="ignore")
+
+    ui_language: str = Field("nl", description="Language of the consultant's screens: nl or en.")
+    idle_lock_minutes: float = Field(
+        5.0, gt=0, description="Lock the store after this many minutes without a key press."
+    )
+    consultant: str = Field(
+        "", description="Name recorded as the actor in the audit log and on new cases."
+    )
+    forms_dir: Path = Field(
+        default_factory=default_forms_dir, description="Folder with the interview forms (TOML)."
+    )
+    intake_form: str = Field("brede-intake", description="Form id of the brede intake.")
+    keymap: dict[str, str] = Field(
+        default_factory=dict,
+        description="Remapped keys by binding id, e.g. {'intake.next_domain' = 'f6'}.",
+    )
+
+    @field_validator("ui_language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        if value not in UI_LANGUAGES:
+            raise ValueError(f"ui_language must be one of {', '.join(UI_LANGUAGES)}")
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_path())
+        return (init_settings, env_settings, toml)

@@ -1,0 +1,70 @@
+"""Opens the SQLCipher (or PostgreSQL) database behind a SQLAlchemy engine.
+
+Each SQLite connection is keyed with the raw data key before anything else runs, then put in
+WAL mode with ``synchronous=FULL``: every committed answer is on disk before the UI says saved,
+so a killed process or a pulled plug loses nothing that was shown as saved.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlcipher3
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import QueuePool
+
+DB_NAME = "store.db"
+
+
+class StoreLocked(Exception):
+    """The database cannot be opened with this key (wrong key or not a store)."""
+
+
+def sqlite_engine(path: Path, key: bytes) -> Engine:
+    if len(key) != 32:
+        raise ValueError("the data key must be 32 bytes")
+    hex_key = key.hex()
+
+    def connect() -> sqlcipher3.dbapi2.Connection:
+        conn = sqlcipher3.dbapi2.connect(str(path), check_same_thread=False, timeout=10)
+        conn.execute(f"PRAGMA key = \"x'{hex_key}'\"")
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlcipher3.dbapi2.DatabaseError:
+            conn.close()
+            raise StoreLocked(f"{path} cannot be opened with this key") from None
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA secure_delete = ON")
+        return conn
+
+    engine = create_engine(
+        "sqlite://",
+        creator=connect,
+        module=sqlcipher3.dbapi2,
+        poolclass=QueuePool,
+        pool_size=4,
+        max_overflow=4,
+        # Parameters are answers and names: keep them out of every error message.
+        hide_parameters=True,
+    )
+    _use_explicit_transactions(engine)
+    return engine
+
+
+def _use_explicit_transactions(engine: Engine) -> None:
+    # The sqlite3 driver opens transactions lazily and never for SELECT; let SQLAlchemy emit
+    # BEGIN itself so reads and writes of one unit of work see one snapshot.
+    @event.listens_for(engine, "connect")
+    def _no_driver_transactions(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn) -> None:  # type: ignore[no-untyped-def]
+        conn.exec_driver_sql("BEGIN")
+
+
+def server_engine(url: str) -> Engine:
+    """A PostgreSQL (or other server) engine for the back office; encryption is the server's."""
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)

@@ -1,0 +1,138 @@
+"""The store's data key: random, and kept on disk only wrapped by keys derived from secrets.
+
+The passphrase never encrypts the database itself. It derives (argon2id) a key-encryption key
+that wraps the random 32-byte data key with AES-256-GCM, so changing the passphrase rewrites
+one small file, and a recovery key (the back office's) can wrap the same data key beside it.
+``keys.json`` holds salts, parameters and wrapped keys only: nothing personal.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from argon2.low_level import Type, hash_secret_raw
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+KEYFILE_NAME = "keys.json"
+_FORMAT = 1
+_AAD = b"inburgering-tui data key v1"
+MIN_PASSPHRASE_LENGTH = 10
+
+
+class WrongPassphrase(Exception):
+    """The passphrase does not unwrap the data key; nothing was changed."""
+
+
+class KeyFileError(Exception):
+    """keys.json is missing, unreadable or of an unknown format."""
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    """argon2id cost; stored per wrap so stronger defaults never lock out an old store."""
+
+    time_cost: int = 3
+    memory_kib: int = 64 * 1024
+    parallelism: int = 2
+
+    @classmethod
+    def from_env(cls) -> KdfParams:
+        # Scripts and the test suite may lower the cost; the default follows RFC 9106's
+        # second recommended option scaled to a laptop (64 MiB, 3 passes).
+        memory = int(os.environ.get("INBURGERING_KDF_MEMORY_KIB", cls.memory_kib))
+        return cls(memory_kib=max(memory, 8 * 1024))
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def _derive(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
+    return hash_secret_raw(
+        secret=passphrase.encode("utf-8"),
+        salt=salt,
+        time_cost=params.time_cost,
+        memory_cost=params.memory_kib,
+        parallelism=params.parallelism,
+        hash_len=32,
+        type=Type.ID,
+    )
+
+
+def _wrap_with_passphrase(data_key: bytes, passphrase: str, params: KdfParams) -> dict:
+    salt = secrets.token_bytes(16)
+    nonce = secrets.token_bytes(12)
+    kek = _derive(passphrase, salt, params)
+    return {
+        "kdf": "argon2id",
+        "time_cost": params.time_cost,
+        "memory_kib": params.memory_kib,
+        "parallelism": params.parallelism,
+        "salt": _b64(salt),
+        "nonce": _b64(nonce),
+        "wrapped_key": _b64(AESGCM(kek).encrypt(nonce, data_key, _AAD)),
+    }
+
+
+class KeyFile:
+    """Reads and writes ``keys.json`` in the data directory."""
+
+    def __init__(self, home: Path) -> None:
+        self.path = home / KEYFILE_NAME
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def create(self, passphrase: str, params: KdfParams | None = None) -> bytes:
+        """Make a new random data key, wrap it with the passphrase, return the data key."""
+        if self.exists():
+            raise KeyFileError(f"{self.path} already exists; refusing to replace a store key")
+        data_key = secrets.token_bytes(32)
+        self._write({"passphrase": _wrap_with_passphrase(data_key, passphrase, params or KdfParams.from_env())})
+        return data_key
+
+    def unlock(self, passphrase: str) -> bytes:
+        entry = self._read()["passphrase"]
+        params = KdfParams(entry["time_cost"], entry["memory_kib"], entry["parallelism"])
+        kek = _derive(passphrase, _unb64(entry["salt"]), params)
+        try:
+            return AESGCM(kek).decrypt(_unb64(entry["nonce"]), _unb64(entry["wrapped_key"]), _AAD)
+        except InvalidTag:
+            raise WrongPassphrase() from None
+
+    def change_passphrase(self, old: str, new: str) -> None:
+        data_key = self.unlock(old)
+        wraps = self._read()
+        wraps["passphrase"] = _wrap_with_passphrase(data_key, new, KdfParams.from_env())
+        self._write(wraps)
+
+    def _read(self) -> dict:
+        try:
+            document = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise KeyFileError(f"{self.path} does not exist") from None
+        except (OSError, ValueError) as exc:
+            raise KeyFileError(f"{self.path} cannot be read: {exc}") from None
+        if document.get("format") != _FORMAT or "passphrase" not in document.get("wraps", {}):
+            raise KeyFileError(f"{self.path} has an unknown format")
+        return dict(document["wraps"])
+
+    def _write(self, wraps: dict) -> None:
+        # Write-then-rename so a crash leaves either the old or the new file, never half of one.
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"format": _FORMAT, "wraps": wraps}, indent=2), encoding="utf-8")
+        os.chmod(tmp, 0o600)
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, self.path)

@@ -1,0 +1,107 @@
+"""The store's tables. Personal data lives here only, inside the encrypted database."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def new_id() -> str:
+    # Random ids, not sequence numbers: cases are created offline on many laptops and must
+    # never collide when their bundles meet in the back office.
+    return uuid.uuid4().hex
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Case(SQLModel, table=True):
+    id: str = Field(default_factory=new_id, primary_key=True)
+    given_names: str
+    family_name: str = Field(index=True)
+    date_of_birth: date | None = None
+    sex: str = "onbekend"
+    nationality: str = ""
+    languages: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    literacy: str = "onbekend"
+    v_nummer: str | None = Field(default=None, index=True)
+    bsn: str | None = None
+    doelgroep: str
+    azc_location: str = ""
+    koppelingsdatum: date | None = None
+    kennisgeving_date: date | None = None
+    brp_date: date | None = None
+    consultant: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class HouseholdMember(SQLModel, table=True):
+    id: str = Field(default_factory=new_id, primary_key=True)
+    case_id: str = Field(foreign_key="case.id", index=True, ondelete="CASCADE")
+    name: str
+    relation: str
+    date_of_birth: date | None = None
+
+
+class Conversation(SQLModel, table=True):
+    """One intake conversation: when, where, and who interpreted in which language."""
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    case_id: str = Field(foreign_key="case.id", index=True, ondelete="CASCADE")
+    held_on: date
+    place: str = ""
+    interpreter_name: str = ""
+    interview_language: str = "nl"
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Answer(SQLModel, table=True):
+    """The current answer to one question; the form id and version it was given under stay."""
+
+    __table_args__ = (UniqueConstraint("case_id", "form_id", "question_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: str = Field(foreign_key="case.id", index=True, ondelete="CASCADE")
+    form_id: str
+    form_version: int
+    section_id: str
+    question_id: str
+    value: object = Field(default=None, sa_column=Column(JSON, nullable=True))
+    not_asked_reason: str | None = None
+    conversation_id: str | None = Field(default=None, foreign_key="conversation.id")
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class SectionSkip(SQLModel, table=True):
+    """A life domain deliberately not discussed, with the consultant's reason."""
+
+    case_id: str = Field(foreign_key="case.id", primary_key=True, ondelete="CASCADE")
+    form_id: str = Field(primary_key=True)
+    section_id: str = Field(primary_key=True)
+    reason: str
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class IntakePosition(SQLModel, table=True):
+    """Where the consultant was in a case's intake, so reopening returns them there."""
+
+    case_id: str = Field(foreign_key="case.id", primary_key=True, ondelete="CASCADE")
+    form_id: str
+    question_id: str
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only: who did what to which record, when. Never the answer text itself."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor: str
+    action: str
+    case_id: str | None = Field(default=None, index=True)
+    subject: str = ""

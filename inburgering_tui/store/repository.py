@@ -1,0 +1,321 @@
+"""All reads and writes the app makes, one short transaction each, every change audited.
+
+The UI calls these methods and never writes SQL; each write commits before it returns, so an
+answer the screen calls saved is on disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, func, or_
+from sqlmodel import Session, col, select
+
+from inburgering_tui.store.models import (
+    Answer,
+    AuditEvent,
+    Case,
+    Conversation,
+    HouseholdMember,
+    IntakePosition,
+    SectionSkip,
+    utcnow,
+)
+
+CASE_FIELDS = (
+    "given_names",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    "nationality",
+    "languages",
+    "literacy",
+    "v_nummer",
+    "bsn",
+    "doelgroep",
+    "azc_location",
+    "koppelingsdatum",
+    "kennisgeving_date",
+    "brp_date",
+    "consultant",
+)
+
+SORT_KEYS = {
+    "name": (Case.family_name, Case.given_names),
+    "created": (col(Case.created_at).desc(),),
+    "updated": (col(Case.updated_at).desc(),),
+    "koppeling": (Case.koppelingsdatum, Case.family_name),
+}
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    question_id: str
+    section_id: str
+    form_version: int
+    value: Any
+    not_asked_reason: str | None
+
+    @property
+    def settled(self) -> bool:
+        """Answered, or deliberately not asked: either way the question is dealt with."""
+        return self.value is not None or self.not_asked_reason is not None
+
+
+class Store:
+    def __init__(self, engine: Engine, actor: str) -> None:
+        self.engine = engine
+        self.actor = actor
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    def _audit(self, session: Session, action: str, case_id: str | None, subject: str = "") -> None:
+        session.add(AuditEvent(actor=self.actor, action=action, case_id=case_id, subject=subject))
+
+    # -- cases -----------------------------------------------------------------------------
+
+    def create_case(self, fields: dict[str, Any]) -> Case:
+        case = Case(**{k: v for k, v in fields.items() if k in CASE_FIELDS})
+        with self._session() as session:
+            session.add(case)
+            self._audit(session, "case.create", case.id)
+            session.commit()
+        return case
+
+    def update_case(self, case_id: str, fields: dict[str, Any]) -> Case:
+        with self._session() as session:
+            case = session.get_one(Case, case_id)
+            changed = sorted(k for k in fields if k in CASE_FIELDS and getattr(case, k) != fields[k])
+            for key in changed:
+                setattr(case, key, fields[key])
+            if changed:
+                case.updated_at = utcnow()
+                # Field names only: the values are personal data and stay in their columns.
+                self._audit(session, "case.update", case_id, ",".join(changed))
+            session.commit()
+        return case
+
+    def get_case(self, case_id: str) -> Case | None:
+        with self._session() as session:
+            return session.get(Case, case_id)
+
+    def list_cases(self, search: str = "", sort: str = "name") -> list[Case]:
+        query = select(Case)
+        needle = search.strip().lower()
+        if needle:
+            pattern = f"%{needle}%"
+            query = query.where(
+                or_(
+                    func.lower(Case.family_name).like(pattern),
+                    func.lower(Case.given_names).like(pattern),
+                    func.lower(Case.given_names + " " + Case.family_name).like(pattern),
+                    func.replace(Case.v_nummer, " ", "").like(pattern.replace(" ", "")),
+                )
+            )
+        query = query.order_by(*SORT_KEYS.get(sort, SORT_KEYS["name"]))
+        with self._session() as session:
+            return list(session.exec(query).all())
+
+    def count_cases(self) -> int:
+        with self._session() as session:
+            return session.exec(select(func.count()).select_from(Case)).one()
+
+    # -- household and conversations -------------------------------------------------------
+
+    def household(self, case_id: str) -> list[HouseholdMember]:
+        with self._session() as session:
+            query = select(HouseholdMember).where(HouseholdMember.case_id == case_id)
+            return list(session.exec(query.order_by(HouseholdMember.date_of_birth)).all())
+
+    def add_household_member(
+        self, case_id: str, name: str, relation: str, date_of_birth: Any = None
+    ) -> HouseholdMember:
+        member = HouseholdMember(
+            case_id=case_id, name=name, relation=relation, date_of_birth=date_of_birth
+        )
+        with self._session() as session:
+            session.add(member)
+            self._audit(session, "household.add", case_id, member.id)
+            session.commit()
+        return member
+
+    def remove_household_member(self, member_id: str) -> None:
+        with self._session() as session:
+            member = session.get_one(HouseholdMember, member_id)
+            self._audit(session, "household.remove", member.case_id, member_id)
+            session.delete(member)
+            session.commit()
+
+    def conversations(self, case_id: str) -> list[Conversation]:
+        with self._session() as session:
+            query = select(Conversation).where(Conversation.case_id == case_id)
+            return list(session.exec(query.order_by(Conversation.held_on)).all())
+
+    def add_conversation(self, case_id: str, **fields: Any) -> Conversation:
+        conversation = Conversation(case_id=case_id, **fields)
+        with self._session() as session:
+            session.add(conversation)
+            self._audit(session, "conversation.add", case_id, conversation.id)
+            session.commit()
+        return conversation
+
+    # -- answers ---------------------------------------------------------------------------
+
+    def answers(self, case_id: str, form_id: str) -> dict[str, StoredAnswer]:
+        query = select(Answer).where(Answer.case_id == case_id, Answer.form_id == form_id)
+        with self._session() as session:
+            return {
+                row.question_id: StoredAnswer(
+                    row.question_id, row.section_id, row.form_version, row.value, row.not_asked_reason
+                )
+                for row in session.exec(query).all()
+            }
+
+    def save_answer(
+        self,
+        case_id: str,
+        form_id: str,
+        form_version: int,
+        section_id: str,
+        question_id: str,
+        value: Any,
+        *,
+        not_asked_reason: str | None = None,
+        conversation_id: str | None = None,
+    ) -> None:
+        """Store (or clear, with value None) one answer and commit at once."""
+        with self._session() as session:
+            row = session.exec(
+                select(Answer).where(
+                    Answer.case_id == case_id,
+                    Answer.form_id == form_id,
+                    Answer.question_id == question_id,
+                )
+            ).first()
+            if row is None:
+                row = Answer(
+                    case_id=case_id,
+                    form_id=form_id,
+                    form_version=form_version,
+                    section_id=section_id,
+                    question_id=question_id,
+                )
+            row.value = value
+            row.not_asked_reason = not_asked_reason
+            row.form_version = form_version
+            row.section_id = section_id
+            row.conversation_id = conversation_id or row.conversation_id
+            row.updated_at = utcnow()
+            session.add(row)
+            action = "answer.not_asked" if not_asked_reason else (
+                "answer.clear" if value is None else "answer.set"
+            )
+            self._audit(session, action, case_id, f"{form_id}/{question_id}")
+            _touch_case(session, case_id)
+            session.commit()
+
+    def save_answers(
+        self, case_id: str, form_id: str, form_version: int, items: list[tuple[str, str, Any]]
+    ) -> None:
+        """Store many (section_id, question_id, value) answers in one transaction."""
+        with self._session() as session:
+            existing = {
+                row.question_id: row
+                for row in session.exec(
+                    select(Answer).where(Answer.case_id == case_id, Answer.form_id == form_id)
+                ).all()
+            }
+            for section_id, question_id, value in items:
+                row = existing.get(question_id) or Answer(
+                    case_id=case_id,
+                    form_id=form_id,
+                    form_version=form_version,
+                    section_id=section_id,
+                    question_id=question_id,
+                )
+                row.value = value
+                row.not_asked_reason = None
+                row.updated_at = utcnow()
+                session.add(row)
+                self._audit(session, "answer.set", case_id, f"{form_id}/{question_id}")
+            _touch_case(session, case_id)
+            session.commit()
+
+    def skipped_sections(self, case_id: str, form_id: str) -> dict[str, str]:
+        query = select(SectionSkip).where(
+            SectionSkip.case_id == case_id, SectionSkip.form_id == form_id
+        )
+        with self._session() as session:
+            return {row.section_id: row.reason for row in session.exec(query).all()}
+
+    def skip_section(self, case_id: str, form_id: str, section_id: str, reason: str | None) -> None:
+        """Mark a life domain as not discussed (with a reason), or undo that with None."""
+        with self._session() as session:
+            row = session.get(SectionSkip, (case_id, form_id, section_id))
+            if reason is None:
+                if row is not None:
+                    session.delete(row)
+                    self._audit(session, "section.unskip", case_id, f"{form_id}/{section_id}")
+            else:
+                row = row or SectionSkip(case_id=case_id, form_id=form_id, section_id=section_id, reason=reason)
+                row.reason = reason
+                row.updated_at = utcnow()
+                session.add(row)
+                self._audit(session, "section.skip", case_id, f"{form_id}/{section_id}")
+            _touch_case(session, case_id)
+            session.commit()
+
+    def position(self, case_id: str, form_id: str) -> str | None:
+        with self._session() as session:
+            row = session.get(IntakePosition, case_id)
+            return row.question_id if row and row.form_id == form_id else None
+
+    def set_position(self, case_id: str, form_id: str, question_id: str) -> None:
+        with self._session() as session:
+            row = session.get(IntakePosition, case_id) or IntakePosition(
+                case_id=case_id, form_id=form_id, question_id=question_id
+            )
+            row.form_id = form_id
+            row.question_id = question_id
+            row.updated_at = utcnow()
+            session.add(row)
+            session.commit()
+
+    def intake_summaries(self, form_id: str) -> dict[str, dict[str, Any]]:
+        """Per case: the question ids dealt with, the skipped domains; for lists and progress."""
+        summaries: dict[str, dict[str, Any]] = {}
+        with self._session() as session:
+            for case_id, question_id, value, reason in session.exec(
+                select(Answer.case_id, Answer.question_id, Answer.value, Answer.not_asked_reason)
+                .where(Answer.form_id == form_id)
+            ).all():
+                entry = summaries.setdefault(case_id, {"answers": {}, "skipped": {}})
+                entry["answers"][question_id] = StoredAnswer(question_id, "", 0, value, reason)
+            for row in session.exec(select(SectionSkip).where(SectionSkip.form_id == form_id)).all():
+                entry = summaries.setdefault(row.case_id, {"answers": {}, "skipped": {}})
+                entry["skipped"][row.section_id] = row.reason
+        return summaries
+
+    # -- audit -----------------------------------------------------------------------------
+
+    def audit_events(self, case_id: str | None = None) -> Sequence[AuditEvent]:
+        query = select(AuditEvent).order_by(col(AuditEvent.id))
+        if case_id is not None:
+            query = query.where(AuditEvent.case_id == case_id)
+        with self._session() as session:
+            return list(session.exec(query).all())
+
+
+def _touch_case(session: Session, case_id: str) -> None:
+    case = session.get_one(Case, case_id)
+    case.updated_at = utcnow()
+    session.add(case)

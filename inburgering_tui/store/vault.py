@@ -1,0 +1,56 @@
+"""The data directory: where the encrypted store and its wrapped key live, and how to open it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_data_path
+
+from inburgering_tui.store.engine import DB_NAME, sqlite_engine
+from inburgering_tui.store.keys import KeyFile
+from inburgering_tui.store.migrate import upgrade
+from inburgering_tui.store.repository import Store
+
+
+def data_home() -> Path:
+    """``INBURGERING_HOME`` if set, else the platform's user data directory."""
+    override = os.environ.get("INBURGERING_HOME")
+    return Path(override) if override else user_data_path("inburgering", appauthor=False)
+
+
+class Vault:
+    """Creates and unlocks the store in one data directory."""
+
+    def __init__(self, home: Path | None = None) -> None:
+        self.home = home or data_home()
+        self.keyfile = KeyFile(self.home)
+        self.db_path = self.home / DB_NAME
+
+    def is_initialised(self) -> bool:
+        return self.keyfile.exists()
+
+    def create(self, passphrase: str, actor: str = "") -> Store:
+        self.home.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.home, 0o700)
+        key = self.keyfile.create(passphrase)
+        return self._open(key, actor)
+
+    def unlock(self, passphrase: str, actor: str = "") -> Store:
+        """Open the store; raises WrongPassphrase and touches nothing when it is wrong."""
+        return self._open(self.keyfile.unlock(passphrase), actor)
+
+    def open_with_key(self, key: bytes, actor: str = "") -> Store:
+        return self._open(key, actor)
+
+    def _open(self, key: bytes, actor: str) -> Store:
+        engine = sqlite_engine(self.db_path, key)
+        upgrade(engine)
+        return Store(engine, actor=actor or _default_actor())
+
+
+def _default_actor() -> str:
+    try:
+        return os.getlogin()
+    except OSError:
+        return os.environ.get("USER", "consultant")

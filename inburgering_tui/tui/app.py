@@ -1,0 +1,152 @@
+"""The Textual application: unlock, then cases and intakes; locks itself when left idle."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from datetime import date
+from functools import partial
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from inburgering_tui.domain.forms import Form
+from inburgering_tui.i18n.catalogs import _, set_ui_language
+from inburgering_tui.settings import Settings
+from inburgering_tui.store.repository import Store
+from inburgering_tui.store.vault import Vault
+
+
+class InburgeringApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "Inburgering"
+    BINDINGS = [
+        Binding("ctrl+l", "lock", "Vergrendelen", id="app.lock"),
+        Binding("f1", "help", "Help", id="app.help"),
+        Binding("ctrl+q", "quit", "Afsluiten", id="app.quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        vault: Vault,
+        forms: dict[str, Form],
+        settings: Settings,
+        *,
+        today: Callable[[], date] = date.today,
+        store: Store | None = None,
+    ) -> None:
+        super().__init__()
+        self.vault = vault
+        self.forms = forms
+        self.settings = settings
+        self.today = today
+        self.store: Store | None = store
+        self._last_activity = time.monotonic()
+        self._locked = False
+        set_ui_language(settings.ui_language)
+
+    @property
+    def intake_form(self) -> Form:
+        return self.forms[self.settings.intake_form]
+
+    def require_store(self) -> Store:
+        if self.store is None:
+            raise RuntimeError("the store is locked")
+        return self.store
+
+    def on_mount(self) -> None:
+        self.set_keymap(self.settings.keymap)
+        self.title = _("Inburgering: brede intake en PIP")
+        self.set_interval(1.0, self._lock_when_idle)
+        if self.store is not None:
+            self._show_cases()
+        else:
+            from inburgering_tui.tui.screens.unlock import UnlockScreen
+
+            self.push_screen(UnlockScreen(create=not self.vault.is_initialised()))
+
+    # -- unlocking and locking -------------------------------------------------------------
+
+    def store_opened(self, store: Store) -> None:
+        """Called by the unlock screen once the passphrase opened the store."""
+        self.store = store
+        self._last_activity = time.monotonic()
+        if self._locked:
+            self._locked = False
+            self.pop_screen()  # back to exactly where the consultant was
+        else:
+            self.pop_screen()
+            self._show_cases()
+
+    def _show_cases(self) -> None:
+        from inburgering_tui.tui.screens.case_list import CaseListScreen
+
+        self.push_screen(CaseListScreen())
+
+    def action_lock(self) -> None:
+        from inburgering_tui.tui.screens.unlock import UnlockScreen
+
+        if self._locked or self.store is None:
+            return
+        self._locked = True
+        self.store.close()
+        self.store = None
+        self.push_screen(UnlockScreen(create=False, relock=True))
+
+    def _lock_when_idle(self) -> None:
+        idle = time.monotonic() - self._last_activity
+        if idle >= self.settings.idle_lock_minutes * 60:
+            self.action_lock()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self._last_activity = time.monotonic()
+        await super().on_event(event)
+
+    def on_unmount(self) -> None:
+        if self.store is not None:
+            self.store.close()
+
+    # -- help and the command palette ------------------------------------------------------
+
+    def action_help(self) -> None:
+        from inburgering_tui.tui.dialogs.help import HelpDialog
+
+        if isinstance(self.screen, HelpDialog):
+            return
+        self.push_screen(HelpDialog(self.screen))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every action the current screen offers, in the UI language, plus language switch."""
+        seen: set[str] = set()
+        for node, binding, enabled, _tooltip in screen.active_bindings.values():
+            if not enabled or not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            key = self.get_key_display(binding)
+            yield SystemCommand(
+                _(binding.description),
+                _("Toets: {key}").format(key=key),
+                partial(self._run_from_palette, node, binding.action),
+            )
+        for language, label in (("nl", "Nederlands"), ("en", "English")):
+            yield SystemCommand(
+                _("Taal van het scherm: {language}").format(language=label),
+                _("Wissel de taal van de consulent; antwoorden en plaats blijven."),
+                partial(self.switch_ui_language, language),
+            )
+        yield SystemCommand(_("Thema"), _("Kies de kleuren van het scherm"), self.action_change_theme)
+
+    async def _run_from_palette(self, node: object, action: str) -> None:
+        await self.run_action(action, node)  # type: ignore[arg-type]
+
+    def switch_ui_language(self, language: str) -> None:
+        set_ui_language(language)
+        self.title = _("Inburgering: brede intake en PIP")
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "refresh_language", None)
+            if refresh is not None:
+                refresh()
+            screen.refresh_bindings()

@@ -1,0 +1,47 @@
+"""F1: help for where you are: the focused question's help text and every key that works here."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Markdown
+
+from inburgering_tui.i18n.catalogs import _
+
+
+class HelpDialog(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape", "dismiss", "Sluiten", id="help.close"),
+        Binding("f1", "dismiss", "Sluiten", show=False),
+    ]
+
+    def __init__(self, screen: Screen) -> None:
+        super().__init__(classes="dialog")
+        self.target = screen
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog-box help-box"):
+            yield Markdown(self._text())
+
+    def _text(self) -> str:
+        parts = [f"# {_('Help')}"]
+        question = getattr(self.target, "question", None)
+        if question is not None:
+            parts.append(f"## {_(question.prompt)}")
+            if question.help:
+                parts.append(_(question.help))
+            parts.append(_("Typ het antwoord of kies met de cijfertoetsen. Enter bewaart en gaat verder."))
+        parts.append(f"## {_('Toetsen')}")
+        rows = [f"| {_('Toets')} | {_('Wat het doet')} |", "|---|---|"]
+        seen = set()
+        for _node, binding, enabled, _tip in self.target.active_bindings.values():
+            if binding.description and binding.action not in seen:
+                seen.add(binding.action)
+                key = self.app.get_key_display(binding)
+                state = "" if enabled else f" ({_('nu niet beschikbaar')})"
+                rows.append(f"| `{key}` | {_(binding.description)}{state} |")
+        rows.append(f"| `ctrl+p` | {_('Alle opdrachten zoeken')} |")
+        parts.append("\n".join(rows))
+        return "\n\n".join(parts)

@@ -1,0 +1,49 @@
+"""Small display helpers shared by the screens: dates, code lists and progress in the UI language."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from inburgering_tui.domain.answers import format_date
+from inburgering_tui.domain.case_rules import (
+    DOELGROEP_LABELS,
+    HOUSEHOLD_RELATIONS,
+    LITERACY_LABELS,
+    SEX_LABELS,
+)
+from inburgering_tui.domain.intake import CaseFacts, IntakeWalk
+from inburgering_tui.i18n.catalogs import _
+
+
+def show_date(value: date | None) -> str:
+    return format_date(value) if value else "–"
+
+
+def doelgroep_label(code: str) -> str:
+    return _(DOELGROEP_LABELS.get(code, code))  # type: ignore[call-overload]
+
+
+def sex_label(code: str) -> str:
+    return _(SEX_LABELS.get(code, code))
+
+
+def literacy_label(code: str) -> str:
+    return _(LITERACY_LABELS.get(code, code))
+
+
+def relation_label(code: str) -> str:
+    return _(HOUSEHOLD_RELATIONS.get(code, code))
+
+
+def progress_label(walk: IntakeWalk) -> str:
+    done, total = walk.progress()
+    return f"{done}/{total}"
+
+
+def facts_for(case: object, today: date) -> CaseFacts:
+    from inburgering_tui.domain.case_rules import age_on
+
+    return CaseFacts(
+        doelgroep=case.doelgroep,  # type: ignore[attr-defined]
+        age=age_on(case.date_of_birth, today),  # type: ignore[attr-defined]
+    )

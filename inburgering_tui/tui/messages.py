@@ -1,0 +1,23 @@
+"""Messages the screens and widgets post, named for what happened."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual.message import Message
+
+
+@dataclass
+class AnswerEdited(Message):
+    """The consultant changed the input of the shown question (not yet validated)."""
+
+    raw: Any
+    final: bool  # True on Enter / a choice made: validate loudly and move on
+
+
+@dataclass
+class StoreUnlocked(Message):
+    """The unlock screen opened the store."""
+
+    store: Any

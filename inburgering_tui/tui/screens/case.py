@@ -1,0 +1,154 @@
+"""One case at a glance: the person, household, intake conversations and intake progress."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Header, Static
+
+from inburgering_tui.domain.intake import IntakeWalk
+from inburgering_tui.i18n.catalogs import _, language_name, ui_language
+from inburgering_tui.tui.footer import TranslatedFooter
+from inburgering_tui.tui.labels import (
+    doelgroep_label,
+    facts_for,
+    literacy_label,
+    progress_label,
+    relation_label,
+    sex_label,
+    show_date,
+)
+
+
+class CaseScreen(Screen[None]):
+    BINDINGS = [
+        Binding("i", "intake", "Intake", id="case.intake"),
+        Binding("e", "edit", "Gegevens wijzigen", id="case.edit"),
+        Binding("h", "add_member", "Huishouden +", id="case.household"),
+        Binding("g", "add_conversation", "Gesprek +", id="case.conversation"),
+        Binding("escape", "back", "Terug", id="case.back"),
+    ]
+
+    def __init__(self, case_id: str) -> None:
+        super().__init__(id="case")
+        self.case_id = case_id
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll():
+            yield Static("", id="case-title", classes="screen-title")
+            yield Static("", id="case-details")
+            yield Static(_("Huishouden"), classes="section-title")
+            yield DataTable(id="household", cursor_type="row")
+            yield Static(_("Intakegesprekken"), classes="section-title")
+            yield DataTable(id="conversations", cursor_type="row")
+            yield Static("", id="intake-progress", classes="section-title")
+        yield TranslatedFooter()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def refresh_language(self) -> None:
+        self.recompose()
+        self.call_after_refresh(self.reload)
+
+    def reload(self) -> None:
+        store = self.app.store  # type: ignore[attr-defined]
+        if store is None:
+            return
+        case = store.get_case(self.case_id)
+        if case is None:
+            self.dismiss()
+            return
+        today = self.app.today()  # type: ignore[attr-defined]
+        self.query_one("#case-title", Static).update(f"{case.given_names} {case.family_name}")
+        rows = [
+            (_("Geboortedatum"), show_date(case.date_of_birth)),
+            (_("Geslacht"), sex_label(case.sex)),
+            (_("Nationaliteit"), case.nationality or "–"),
+            (_("Talen"), ", ".join(case.languages) or "–"),
+            (_("Geletterdheid"), literacy_label(case.literacy)),
+            (_("Doelgroep"), doelgroep_label(case.doelgroep)),
+            (_("V-nummer"), case.v_nummer or "–"),
+            (_("BSN"), case.bsn or "–"),
+            (_("AZC-locatie"), case.azc_location or "–"),
+            (_("Koppelingsdatum"), show_date(case.koppelingsdatum)),
+            (_("Datum kennisgeving DUO"), show_date(case.kennisgeving_date)),
+            (_("Datum inschrijving BRP"), show_date(case.brp_date)),
+            (_("Consulent"), case.consultant or "–"),
+        ]
+        width = max(len(label) for label, _value in rows)
+        self.query_one("#case-details", Static).update(
+            "\n".join(f"{label.ljust(width)}  {value}" for label, value in rows)
+        )
+        household = self.query_one("#household", DataTable)
+        household.clear(columns=True)
+        household.add_columns(_("Naam"), _("Relatie"), _("Geboortedatum"))
+        for member in store.household(self.case_id):
+            household.add_row(
+                member.name, relation_label(member.relation), show_date(member.date_of_birth)
+            )
+        conversations = self.query_one("#conversations", DataTable)
+        conversations.clear(columns=True)
+        conversations.add_columns(_("Datum"), _("Plaats"), _("Tolk"), _("Taal"))
+        for conversation in store.conversations(self.case_id):
+            conversations.add_row(
+                show_date(conversation.held_on),
+                conversation.place or "–",
+                conversation.interpreter_name or "–",
+                language_name(conversation.interview_language, ui_language()),
+            )
+        form = self.app.intake_form  # type: ignore[attr-defined]
+        walk = IntakeWalk(
+            form,
+            facts_for(case, today),
+            store.answers(self.case_id, form.id),
+            store.skipped_sections(self.case_id, form.id),
+        )
+        self.query_one("#intake-progress", Static).update(
+            _("Brede intake: {progress} onderwerpen klaar").format(progress=progress_label(walk))
+        )
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_edit(self) -> None:
+        from inburgering_tui.tui.screens.case_form import CaseFormScreen
+
+        self.app.push_screen(CaseFormScreen(self.case_id))
+
+    def action_intake(self) -> None:
+        from inburgering_tui.tui.screens.intake import IntakeScreen
+
+        self.app.push_screen(IntakeScreen(self.case_id))
+
+    def action_add_member(self) -> None:
+        from inburgering_tui.tui.dialogs.household import HouseholdDialog
+
+        def added(member: dict[str, Any] | None) -> None:
+            if member:
+                self.app.require_store().add_household_member(self.case_id, **member)  # type: ignore[attr-defined]
+                self.reload()
+
+        self.app.push_screen(HouseholdDialog(), added)
+
+    def action_add_conversation(self) -> None:
+        from inburgering_tui.tui.dialogs.conversation import ConversationDialog
+
+        store = self.app.require_store()  # type: ignore[attr-defined]
+        case = store.get_case(self.case_id)
+        default = case.languages[0] if case and case.languages else "nl"
+
+        def added(fields: dict[str, Any] | None) -> None:
+            if fields:
+                store.add_conversation(self.case_id, **fields)
+                self.reload()
+
+        self.app.push_screen(ConversationDialog(default), added)

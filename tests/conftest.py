@@ -1,0 +1,61 @@
+"""Every test runs in its own data and config directory, with a cheap KDF and a fixed locale."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from inburgering_tui.domain.form_loader import load_forms
+from inburgering_tui.domain.forms import Form
+from inburgering_tui.i18n.catalogs import set_ui_language
+from inburgering_tui.settings import Settings, default_forms_dir
+from inburgering_tui.store.repository import Store
+from inburgering_tui.store.vault import Vault
+
+PASSPHRASE = "test-wachtwoordzin-42"
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    home = tmp_path / "home"
+    monkeypatch.setenv("INBURGERING_HOME", str(home))
+    monkeypatch.setenv("INBURGERING_CONFIG", str(tmp_path / "settings.toml"))
+    # 8 MiB instead of 64: the same code path, fast enough for hundreds of unlocks.
+    monkeypatch.setenv("INBURGERING_KDF_MEMORY_KIB", "8192")
+    monkeypatch.delenv("INBURGERING_PASSPHRASE", raising=False)
+    for name in ("INBURGERING_UI_LANGUAGE", "INBURGERING_IDLE_LOCK_MINUTES"):
+        monkeypatch.delenv(name, raising=False)
+    set_ui_language("nl")
+    yield home
+    set_ui_language("nl")
+
+
+@pytest.fixture(scope="session")
+def forms() -> dict[str, Form]:
+    return load_forms(default_forms_dir())
+
+
+@pytest.fixture(scope="session")
+def intake_form(forms: dict[str, Form]) -> Form:
+    return forms["brede-intake"]
+
+
+@pytest.fixture
+def vault(isolated: Path) -> Vault:
+    return Vault(isolated)
+
+
+@pytest.fixture
+def store(vault: Vault) -> Iterator[Store]:
+    opened = vault.create(PASSPHRASE, actor="test-consulent")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings()
