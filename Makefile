@@ -32,3 +32,8 @@ test: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
+
+# Translators: refresh the template from the code and forms, then merge it into every catalogue.
+catalogs: $(VENV)/.dev
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --sort-by-file --omit-header -o locales/inburgering.pot .
+	$(BIN)/pybabel update -i locales/inburgering.pot -d locales -D inburgering --ignore-obsolete --no-fuzzy-matching

@@ -71,7 +71,7 @@ def test_a_wrong_answer_type_names_file_line_and_question(tmp_path: Path) -> Non
     with pytest.raises(FormError) as caught:
         load_form(path)
     message = str(caught.value)
-    assert f"{path}:17:" in message
+    assert f"{path}:18:" in message  # the line of `type = "kleur"` itself
     assert "question 'fout'" in message and "type" in message
 
 

@@ -12,6 +12,7 @@ from textual.message import Message
 class AnswerEdited(Message):
     """The consultant changed the input of the shown question (not yet validated)."""
 
+    question_id: str  # edits from a widget being replaced must not land on the next question
     raw: Any
     final: bool  # True on Enter / a choice made: validate loudly and move on
 

@@ -38,7 +38,9 @@ class CaseFormScreen(Screen[None]):
 
     def _select(self, name: str, label: str, labels: dict[str, str], *, required: bool = False) -> LabelledField:
         options = [(_(text), code) for code, text in labels.items()]
-        return LabelledField(label, Select(options, id=name, allow_blank=not required), required=required)
+        # A required choice starts blank, so forgetting it is an error instead of a silent default.
+        select = Select(options, id=name, allow_blank=required, prompt=_("Kies..."))
+        return LabelledField(label, select, required=required)
 
     def compose(self) -> ComposeResult:
         yield Header()

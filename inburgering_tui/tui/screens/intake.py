@@ -11,12 +11,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Header, Label, OptionList, Static
 
 from inburgering_tui.domain.answers import Invalid, validate
 from inburgering_tui.domain.forms import AnswerType, Question, Section
 from inburgering_tui.domain.intake import DomainStatus, IntakeWalk
 from inburgering_tui.i18n.catalogs import _
+from inburgering_tui.store.repository import StoredAnswer
 from inburgering_tui.tui.footer import TranslatedFooter
 from inburgering_tui.tui.labels import facts_for
 from inburgering_tui.tui.messages import AnswerEdited
@@ -45,6 +47,7 @@ class IntakeScreen(Screen[None]):
         self._pending: Any = None
         self._save_timer: Timer | None = None
         self._typing_invalid = False
+        self._answer_widget: Widget | None = None
 
     # -- building ----------------------------------------------------------------------------
 
@@ -70,6 +73,9 @@ class IntakeScreen(Screen[None]):
         self.form = self.app.intake_form  # type: ignore[attr-defined]
         self.case = store.get_case(self.case_id)
         self.sub_title = f"{self.case.given_names} {self.case.family_name}"
+        # Answers are linked to the conversation they were given in: the latest one.
+        conversations = store.conversations(self.case_id)
+        self.conversation_id = conversations[-1].id if conversations else None
         self._reload_walk()
         section, question = self._resume_point()
         self._show(section, question)
@@ -81,10 +87,11 @@ class IntakeScreen(Screen[None]):
 
     def _reload_walk(self) -> None:
         store = self.app.require_store()  # type: ignore[attr-defined]
+        self._answers: dict[str, StoredAnswer] = store.answers(self.case_id, self.form.id)
         self.walk = IntakeWalk(
             self.form,
             facts_for(self.case, self.app.today()),  # type: ignore[attr-defined]
-            store.answers(self.case_id, self.form.id),
+            self._answers,
             store.skipped_sections(self.case_id, self.form.id),
         )
 
@@ -127,6 +134,7 @@ class IntakeScreen(Screen[None]):
         slot = self.query_one("#answer-slot", Vertical)
         slot.remove_children()
         widget = answer_widget(question, answer.value if answer else None)
+        self._answer_widget = widget
         slot.mount(widget)
         widget.focus()
         self.query_one("#answer-error", Label).update("")
@@ -167,7 +175,7 @@ class IntakeScreen(Screen[None]):
     @on(AnswerEdited)
     def _edited(self, event: AnswerEdited) -> None:
         event.stop()
-        if self.question is None:
+        if self.question is None or event.question_id != self.question.id:
             return
         value = validate(self.question, event.raw, self.app.today())  # type: ignore[attr-defined]
         error = self.query_one("#answer-error", Label)
@@ -205,7 +213,7 @@ class IntakeScreen(Screen[None]):
         self._pending = None
 
     def _current_raw_empty(self) -> bool:
-        widget = self.query_one("#answer")
+        widget = self._answer_widget
         raw = getattr(widget, "raw", None)
         return raw in (None, "", [])
 
@@ -225,21 +233,18 @@ class IntakeScreen(Screen[None]):
             self.section.id,
             self.question.id,
             value,
-            conversation_id=self._latest_conversation_id(),
+            conversation_id=self.conversation_id,
         )
-        self._reload_walk()
-        self._show_saved_state(self.walk.answer_for(self.question.id), saved_now=True)
+        saved = StoredAnswer(self.question.id, self.section.id, self.form.version, value, None)
+        self._answers[self.question.id] = saved
+        self._show_saved_state(saved, saved_now=True)
         self.query_one(DomainSidebar).show(self.walk, self.section.id)
-
-    def _latest_conversation_id(self) -> str | None:
-        conversations = self.app.require_store().conversations(self.case_id)  # type: ignore[attr-defined]
-        return conversations[-1].id if conversations else None
 
     def _settle_current(self) -> bool:
         """Commit what is in the answer widget; False (with the error shown) when invalid."""
         if self.question is None:
             return True
-        widget = self.query_one("#answer")
+        widget = self._answer_widget
         raw = getattr(widget, "raw", None)
         value = validate(self.question, raw, self.app.today())  # type: ignore[attr-defined]
         if isinstance(value, Invalid):
@@ -331,7 +336,7 @@ class IntakeScreen(Screen[None]):
             self._cancel_timer()
             self.app.require_store().save_answer(  # type: ignore[attr-defined]
                 self.case_id, self.form.id, self.form.version, section.id, question.id, None,
-                not_asked_reason=reason, conversation_id=self._latest_conversation_id(),
+                not_asked_reason=reason, conversation_id=self.conversation_id,
             )
             self._reload_walk()
             following = self.walk.next_question(section, question)

@@ -19,19 +19,22 @@ STATUS_MARKS = {
 
 
 class DomainSidebar(OptionList):
+    _shown: list[str] | None = None
+
     def show(self, walk: IntakeWalk, current: str | None) -> None:
-        options = []
+        labels = []
         for section in walk.form.sections:
             status = walk.status(section)
             mark, word = STATUS_MARKS[status]
             label = f"{mark} {_(section.title)}"
             if status == DomainStatus.SKIPPED:
                 label += f" ({_(word)})"
-            options.append(
-                Option(label, id=section.id, disabled=status == DomainStatus.NOT_APPLICABLE)
-            )
-        self.clear_options()
-        self.add_options(options)
+            labels.append((label, section.id, status == DomainStatus.NOT_APPLICABLE))
+        # Rebuilt only when a status changed: this runs after every saved answer.
+        if [label for label, *_ in labels] != self._shown:
+            self._shown = [label for label, *_ in labels]
+            self.clear_options()
+            self.add_options([Option(t, id=i, disabled=d) for t, i, d in labels])
         if current is not None:
             self.highlighted = [s.id for s in walk.form.sections].index(current)
 

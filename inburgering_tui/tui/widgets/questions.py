@@ -42,7 +42,7 @@ class TextAnswer(Input):
             value=display_value(question, value),
             placeholder=placeholder,
             max_length=question.max_length if question.type == AnswerType.TEXT else 40,
-            id="answer",
+            classes="answer",
             select_on_focus=False,
         )
         self.question = question
@@ -54,12 +54,12 @@ class TextAnswer(Input):
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         event.stop()
-        self.post_message(AnswerEdited(event.value, final=False))
+        self.post_message(AnswerEdited(self.question.id, event.value, final=False))
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.post_message(AnswerEdited(event.value, final=True))
+        self.post_message(AnswerEdited(self.question.id, event.value, final=True))
 
 
 class ChoiceAnswer(OptionList):
@@ -71,9 +71,9 @@ class ChoiceAnswer(OptionList):
         self.question = question
         self.choices: list[Any] = _choice_values(question)
         self.chosen: Any = value
-        super().__init__(*self._options(), id="answer")
+        super().__init__(*self._option_rows(), classes="answer")
 
-    def _options(self) -> list[Option]:
+    def _option_rows(self) -> list[Option]:
         labels = _choice_labels(self.question)
         return [
             Option(f"{'●' if value == self.chosen else '○'} {n}  {label}", id=str(n))
@@ -94,9 +94,9 @@ class ChoiceAnswer(OptionList):
         self.chosen = self.choices[index]
         keep = index
         self.clear_options()
-        self.add_options(self._options())
+        self.add_options(self._option_rows())
         self.highlighted = keep
-        self.post_message(AnswerEdited(self.chosen, final=final))
+        self.post_message(AnswerEdited(self.question.id, self.chosen, final=final))
 
     def on_key(self, event: events.Key) -> None:
         index = _key_index(event, self.question, len(self.choices))
@@ -111,7 +111,7 @@ class ChoiceAnswer(OptionList):
         if self.choices[self.highlighted] != self.chosen:
             self.choose(self.highlighted, final=True)
         else:
-            self.post_message(AnswerEdited(self.chosen, final=True))
+            self.post_message(AnswerEdited(self.question.id, self.chosen, final=True))
 
     @on(OptionList.OptionSelected)
     def _clicked(self, event: OptionList.OptionSelected) -> None:
@@ -132,7 +132,7 @@ class MultiAnswer(SelectionList[str]):
                 Selection(f"{n}  {_(option.label)}", option.value, option.value in chosen)
                 for n, option in enumerate(question.options, start=1)
             ),
-            id="answer",
+            classes="answer",
         )
 
     @property
@@ -150,10 +150,10 @@ class MultiAnswer(SelectionList[str]):
     @on(SelectionList.SelectedChanged)
     def _changed(self, event: SelectionList.SelectedChanged) -> None:
         event.stop()
-        self.post_message(AnswerEdited(self.raw, final=False))
+        self.post_message(AnswerEdited(self.question.id, self.raw, final=False))
 
     def action_confirm(self) -> None:
-        self.post_message(AnswerEdited(self.raw, final=True))
+        self.post_message(AnswerEdited(self.question.id, self.raw, final=True))
 
 
 def _choice_values(question: Question) -> list[Any]:

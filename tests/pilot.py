@@ -1,0 +1,87 @@
+"""Helpers that drive the app the way a consultant does: by keys, reading what the screen shows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from textual.pilot import Pilot
+
+from inburgering_tui.domain.answers import format_date
+from inburgering_tui.domain.forms import AnswerType, Form, Question
+from inburgering_tui.settings import Settings
+from inburgering_tui.store.repository import Store
+from inburgering_tui.store.vault import Vault
+from inburgering_tui.tui.app import InburgeringApp
+
+from .conftest import TODAY
+
+SIZE = (120, 45)
+
+
+def make_app(
+    vault: Vault, forms: dict[str, Form], *, store: Store | None = None, **settings: Any
+) -> InburgeringApp:
+    return InburgeringApp(vault, forms, Settings(**settings), today=lambda: TODAY, store=store)
+
+
+async def type_text(pilot: Pilot, text: str) -> None:
+    await pilot.press(*[_key(c) for c in text])
+
+
+def _key(char: str) -> str:
+    return {" ": "space", "-": "minus", ",": "comma", ".": "full_stop", "/": "slash"}.get(char, char)
+
+
+def keys_for(question: Question, value: Any) -> list[str]:
+    """The keys a consultant presses to give ``value`` and confirm it with Enter."""
+    kind = question.type
+    if kind in (AnswerType.TEXT, AnswerType.NUMBER, AnswerType.DATE):
+        text = format_date(value) if kind == AnswerType.DATE else str(value).replace(".", ",")
+        return [*(_key(c) for c in text), "enter"]
+    if kind == AnswerType.YESNO:
+        return ["j" if value else "n", "enter"]
+    if kind == AnswerType.SCALE:
+        return [str(value), "enter"]
+    if kind == AnswerType.CHOICE:
+        return [str([o.value for o in question.options].index(value) + 1), "enter"]
+    if kind == AnswerType.MULTI:
+        values = [o.value for o in question.options]
+        return [*(str(values.index(v) + 1) for v in value), "enter"]
+    raise AssertionError(kind)
+
+
+def default_answer(question: Question, today: date) -> Any:
+    kind = question.type
+    if kind == AnswerType.TEXT:
+        return "Ok"
+    if kind == AnswerType.NUMBER:
+        low = int(question.min) if question.min is not None else 0
+        return low + 1 if question.max is None or low + 1 <= question.max else low
+    if kind == AnswerType.DATE:
+        return today if question.when != "future" else date(today.year + 1, 1, 15)
+    if kind == AnswerType.YESNO:
+        return True
+    if kind == AnswerType.SCALE:
+        return 3
+    if kind == AnswerType.CHOICE:
+        return question.options[0].value
+    return [question.options[0].value]
+
+
+async def answer_whole_intake(
+    pilot: Pilot, persona: Callable[[Question], Any], *, limit: int = 600
+) -> list[str]:
+    """Answer every question the intake screen shows until it says the intake has ended."""
+    screen = pilot.app.screen
+    asked: list[str] = []
+    for _ in range(limit):
+        question = screen.question  # type: ignore[attr-defined]
+        section = screen.section  # type: ignore[attr-defined]
+        asked.append(question.id)
+        await pilot.press(*keys_for(question, persona(question)))
+        await pilot.pause()
+        if screen.question is question and screen.section is section:  # type: ignore[attr-defined]
+            return asked  # Enter on the last question leaves the consultant there
+    raise AssertionError("the intake did not end")
