@@ -35,5 +35,6 @@ clean:
 
 # Translators: refresh the template from the code and forms, then merge it into every catalogue.
 catalogs: $(VENV)/.dev
-	$(BIN)/pybabel extract -F babel.cfg -k N_ --sort-by-file --omit-header -o locales/inburgering.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --sort-by-file --project=inburgering_tui \
+		--copyright-holder="inburgering_tui contributors" -o locales/inburgering.pot .
 	$(BIN)/pybabel update -i locales/inburgering.pot -d locales -D inburgering --ignore-obsolete --no-fuzzy-matching

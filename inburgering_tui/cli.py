@@ -178,7 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
     listing = case_commands.add_parser("list", help="print the cases")
     listing.add_argument("--json", action="store_true", help="as JSON")
     listing.add_argument("--search", help="only cases whose name or V-nummer contains this")
-    listing.add_argument("--sort", default="name", choices=["name", "updated", "created", "koppeling"])
+    listing.add_argument(
+        "--sort", default="name", choices=["name", "updated", "created", "koppeling"]
+    )
     listing.set_defaults(handler=cmd_cases_list)
 
     passphrase = commands.add_parser("passphrase", help="change the store's passphrase")

@@ -14,7 +14,7 @@ from typing import Any
 from inburgering_tui.domain.case_rules import Doelgroep
 from inburgering_tui.domain.forms import AnswerType, Form, Question
 from inburgering_tui.domain.intake import CaseFacts, IntakeWalk
-from inburgering_tui.store.repository import StoredAnswer, Store
+from inburgering_tui.store.repository import Store, StoredAnswer
 
 STAGES = ("new", "intake_partly", "intake_done")
 
@@ -78,7 +78,9 @@ def generate_case_fields(rng: random.Random, today: date) -> dict[str, Any]:
     return {
         "given_names": rng.choice(given),
         "family_name": rng.choice(family),
-        "date_of_birth": date(today.year - rng.randint(17, 60), rng.randint(1, 12), rng.randint(1, 28)),
+        "date_of_birth": date(
+            today.year - rng.randint(17, 60), rng.randint(1, 12), rng.randint(1, 28)
+        ),
         "sex": rng.choice(["v", "m"]),
         "nationality": country,
         "languages": [language] + (["en"] if language != "en" and rng.random() < 0.3 else []),
@@ -111,7 +113,11 @@ def generate_answer(question: Question, rng: random.Random, today: date) -> Any:
         low = question.min if question.min is not None else 0
         high = question.max if question.max is not None else low + 20
         high = min(high, low + 40)
-        return rng.randint(int(low), int(high)) if question.integer else round(rng.uniform(low, high), 1)
+        return (
+            rng.randint(int(low), int(high))
+            if question.integer
+            else round(rng.uniform(low, high), 1)
+        )
     if kind == AnswerType.DATE:
         if question.when == "future":
             return (today + timedelta(days=rng.randint(1, 200))).isoformat()
@@ -120,8 +126,14 @@ def generate_answer(question: Question, rng: random.Random, today: date) -> Any:
 
 
 def fill_intake(
-    store: Store, case_id: str, form: Form, facts: CaseFacts, rng: random.Random, today: date,
-    *, fraction: float,
+    store: Store,
+    case_id: str,
+    form: Form,
+    facts: CaseFacts,
+    rng: random.Random,
+    today: date,
+    *,
+    fraction: float,
 ) -> None:
     """Answer the intake question by question, following its skip logic, up to ``fraction``."""
     answers: dict[str, StoredAnswer] = {}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-import os
 from pathlib import Path
 
 import pytest
@@ -37,7 +36,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 @pytest.fixture(scope="session")
 def forms() -> dict[str, Form]:
-    return load_forms(Path(os.environ.get("DEBUG_FORMS", default_forms_dir())))
+    return load_forms(default_forms_dir())
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,9 @@ from inburgering_tui.store.vault import Vault
 from .conftest import PASSPHRASE
 
 
-def run(*args: str, passphrase: str | None = PASSPHRASE, **env: str) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, passphrase: str | None = PASSPHRASE, **env: str
+) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, **env}
     if passphrase is not None:
         environment["INBURGERING_PASSPHRASE"] = passphrase
@@ -34,7 +36,9 @@ def test_demo_fills_the_store_at_every_stage_and_cases_list_reports_it(isolated:
     assert listed.returncode == 0, listed.stderr
     cases = json.loads(listed.stdout)
     assert len(cases) == 9
-    assert {"id", "given_names", "family_name", "doelgroep", "koppelingsdatum", "intake"} <= set(cases[0])
+    assert {"id", "given_names", "family_name", "doelgroep", "koppelingsdatum", "intake"} <= set(
+        cases[0]
+    )
     progress = sorted(c["intake"]["domains_done"] / c["intake"]["domains_total"] for c in cases)
     assert progress[0] == 0, "some cases are new"
     assert progress[-1] == 1, "some intakes are done"
@@ -48,9 +52,16 @@ def test_same_seed_same_demo_cases(tmp_path: Path) -> None:
     names = []
     for run_number in range(2):
         home = tmp_path / f"h{run_number}"
-        assert run("demo", "--cases", "4", "--no-ui", "--seed", "7", INBURGERING_HOME=str(home)).returncode == 0
+        assert (
+            run(
+                "demo", "--cases", "4", "--no-ui", "--seed", "7", INBURGERING_HOME=str(home)
+            ).returncode
+            == 0
+        )
         listed = run("cases", "list", "--json", INBURGERING_HOME=str(home))
-        names.append(sorted((c["given_names"], c["family_name"]) for c in json.loads(listed.stdout)))
+        names.append(
+            sorted((c["given_names"], c["family_name"]) for c in json.loads(listed.stdout))
+        )
     assert names[0] == names[1]
 
 
@@ -71,9 +82,11 @@ def test_no_passphrase_and_no_terminal_is_a_clear_error(isolated: Path) -> None:
 def test_a_broken_form_stops_start_up_with_file_and_line(tmp_path: Path) -> None:
     forms = tmp_path / "forms"
     forms.mkdir()
-    (forms / "kapot.toml").write_text('[form]\nid = "brede-intake"\nversion = "een"\ntitle = "x"\n'
-                                      '[[sections]]\nid = "a"\ntitle = "A"\n'
-                                      '[[sections.questions]]\nid = "q"\ntype = "text"\nprompt = "p"\n')
+    (forms / "kapot.toml").write_text(
+        '[form]\nid = "brede-intake"\nversion = "een"\ntitle = "x"\n'
+        '[[sections]]\nid = "a"\ntitle = "A"\n'
+        '[[sections.questions]]\nid = "q"\ntype = "text"\nprompt = "p"\n'
+    )
     result = run("forms", INBURGERING_FORMS_DIR=str(forms))
     assert result.returncode == 2
     assert f"{forms / 'kapot.toml'}:1:" in result.stderr

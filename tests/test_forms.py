@@ -12,13 +12,29 @@ from inburgering_tui.domain.intake import CaseFacts, DomainStatus, IntakeWalk
 from inburgering_tui.settings import default_forms_dir
 
 MANDATORY_DOMAINS = {
-    "leerbaarheid", "opleiding", "werkervaring", "praktische_competenties",
-    "werknemersvaardigheden", "taalniveau", "motivatie", "zelfredzaamheid",
-    "digitale_vaardigheden", "gezinssituatie", "fysieke_gezondheid", "mentale_gezondheid",
-    "sociaal_netwerk", "rechten_en_plichten",
+    "leerbaarheid",
+    "opleiding",
+    "werkervaring",
+    "praktische_competenties",
+    "werknemersvaardigheden",
+    "taalniveau",
+    "motivatie",
+    "zelfredzaamheid",
+    "digitale_vaardigheden",
+    "gezinssituatie",
+    "fysieke_gezondheid",
+    "mentale_gezondheid",
+    "sociaal_netwerk",
+    "rechten_en_plichten",
 }
-EXTRA_DOMAINS = {"vve", "verwachtingen", "warme_overdracht_coa", "alfabetisering",
-                 "huishouden_financien", "procedure"}
+EXTRA_DOMAINS = {
+    "vve",
+    "verwachtingen",
+    "warme_overdracht_coa",
+    "alfabetisering",
+    "huishouden_financien",
+    "procedure",
+}
 
 
 def test_every_shipped_form_loads() -> None:

@@ -21,7 +21,9 @@ from .conftest import PASSPHRASE
 
 def _fingerprint(home: Path) -> dict[str, str]:
     return {
-        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(home.iterdir()) if p.is_file()
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(home.iterdir())
+        if p.is_file()
     }
 
 
@@ -36,11 +38,25 @@ def test_known_names_and_answers_never_appear_in_raw_bytes(vault: Vault) -> None
     store.add_household_member(case_id, name="Xandrila Qorvandi", relation="kind")
     secret_answer = "Heeft een nachtmerrie-behandeling bij Praktijk Zonneweide"
     store.save_answer(case_id, "brede-intake", 1, "mentale_gezondheid", "zorg", secret_answer)
-    store.save_answer(case_id, "brede-intake", 1, "mentale_gezondheid", "reden", None,
-                      not_asked_reason="Kwetsbaar onderwerp, volgende keer")
+    store.save_answer(
+        case_id,
+        "brede-intake",
+        1,
+        "mentale_gezondheid",
+        "reden",
+        None,
+        not_asked_reason="Kwetsbaar onderwerp, volgende keer",
+    )
     store.close()  # also while open: the WAL must be encrypted too
-    needles = ["Zubeyda", "Qorvandi", "Xandrila", "8765432109", "Wolkenveldlaan", "Zonneweide",
-               "Kwetsbaar onderwerp"]
+    needles = [
+        "Zubeyda",
+        "Qorvandi",
+        "Xandrila",
+        "8765432109",
+        "Wolkenveldlaan",
+        "Zonneweide",
+        "Kwetsbaar onderwerp",
+    ]
     files = [p for p in vault.home.rglob("*") if p.is_file()]
     assert {p.name for p in files} >= {"store.db", "keys.json"}
     for path in files:
@@ -135,7 +151,7 @@ def test_migration_upgrades_a_store_made_by_the_previous_schema(tmp_path: Path) 
     with engine.begin() as conn:
         conn.execute(
             text(
-                "INSERT INTO \"case\" (id, given_names, family_name, sex, nationality, languages,"
+                'INSERT INTO "case" (id, given_names, family_name, sex, nationality, languages,'
                 " literacy, doelgroep, azc_location, consultant, created_at, updated_at) VALUES"
                 " ('c1', 'Oud', 'Schema', 'v', '', '[\"ar\"]', 'onbekend', 'gezinsmigrant', '', '',"
                 " '2025-01-01 10:00:00', '2025-01-01 10:00:00')"

@@ -95,7 +95,11 @@ async def test_full_intake_for_a_schooled_asielstatushouder(
     asked = await _full_intake(vault, forms, persona_schooled, doelgroep=0)
     store = vault.unlock(PASSPHRASE)
     [case] = store.list_cases()
-    assert (case.given_names, case.family_name, case.doelgroep) == ("Testa", "Persona", "asielstatushouder")
+    assert (case.given_names, case.family_name, case.doelgroep) == (
+        "Testa",
+        "Persona",
+        "asielstatushouder",
+    )
     assert case.v_nummer == "1234567890"
     answers = store.answers(case.id, intake_form.id)
     walk = IntakeWalk(intake_form, CaseFacts("asielstatushouder", 36), answers, {})
@@ -174,9 +178,13 @@ async def test_an_invalid_answer_is_explained_and_not_saved(
     vault: Vault, forms: dict[str, Form], intake_form: Form
 ) -> None:
     store = vault.create(PASSPHRASE)
-    case = store.create_case({"given_names": "Foutje", "family_name": "Bedankt", "doelgroep": "asielstatushouder"})
+    case = store.create_case(
+        {"given_names": "Foutje", "family_name": "Bedankt", "doelgroep": "asielstatushouder"}
+    )
     date_question = next(
-        (s, q) for s in intake_form.sections for q in s.questions
+        (s, q)
+        for s in intake_form.sections
+        for q in s.questions
         if q.type.value == "date" and q.when == "past" and not q.show_if and not s.show_if
     )
     store.set_position(case.id, intake_form.id, date_question[1].id)
@@ -207,7 +215,9 @@ async def test_not_asked_and_skipped_domain_keep_their_reasons(
     vault: Vault, forms: dict[str, Form], intake_form: Form
 ) -> None:
     store = vault.create(PASSPHRASE)
-    case = store.create_case({"given_names": "Reden", "family_name": "Gever", "doelgroep": "gezinsmigrant"})
+    case = store.create_case(
+        {"given_names": "Reden", "family_name": "Gever", "doelgroep": "gezinsmigrant"}
+    )
     app = make_app(vault, forms, store=store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "i")
@@ -233,11 +243,18 @@ async def test_not_asked_and_skipped_domain_keep_their_reasons(
     assert answers[first].not_asked_reason == "tolk nog niet aanwezig"
     assert answers[first].value is None
     assert store.skipped_sections(case.id, intake_form.id) == {first_section: "volgende afspraak"}
-    walk = IntakeWalk(intake_form, CaseFacts("gezinsmigrant"), answers, store.skipped_sections(case.id, intake_form.id))
+    walk = IntakeWalk(
+        intake_form,
+        CaseFacts("gezinsmigrant"),
+        answers,
+        store.skipped_sections(case.id, intake_form.id),
+    )
     assert walk.status(intake_form.sections[0]) == DomainStatus.SKIPPED
 
 
-async def test_wrong_passphrase_is_refused_with_a_message(vault: Vault, forms: dict[str, Form]) -> None:
+async def test_wrong_passphrase_is_refused_with_a_message(
+    vault: Vault, forms: dict[str, Form]
+) -> None:
     vault.create(PASSPHRASE).close()
     app = make_app(vault, forms)
     async with app.run_test(size=SIZE) as pilot:
@@ -252,7 +269,9 @@ async def test_wrong_passphrase_is_refused_with_a_message(vault: Vault, forms: d
         assert isinstance(app.screen, CaseListScreen)
 
 
-async def test_new_passphrase_must_be_long_and_repeated(vault: Vault, forms: dict[str, Form]) -> None:
+async def test_new_passphrase_must_be_long_and_repeated(
+    vault: Vault, forms: dict[str, Form]
+) -> None:
     app = make_app(vault, forms)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -265,9 +284,13 @@ async def test_new_passphrase_must_be_long_and_repeated(vault: Vault, forms: dic
         assert not vault.is_initialised()
 
 
-async def test_idle_app_locks_and_unlocks_to_the_same_place(vault: Vault, forms: dict[str, Form]) -> None:
+async def test_idle_app_locks_and_unlocks_to_the_same_place(
+    vault: Vault, forms: dict[str, Form]
+) -> None:
     store = vault.create(PASSPHRASE)
-    store.create_case({"given_names": "Stil", "family_name": "Zitten", "doelgroep": "gezinsmigrant"})
+    store.create_case(
+        {"given_names": "Stil", "family_name": "Zitten", "doelgroep": "gezinsmigrant"}
+    )
     app = make_app(vault, forms, store=store, idle_lock_minutes=0.02)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "i")
@@ -283,10 +306,26 @@ async def test_idle_app_locks_and_unlocks_to_the_same_place(vault: Vault, forms:
         assert app.store is not None
 
 
-async def test_case_list_searches_by_name_and_v_nummer(vault: Vault, forms: dict[str, Form]) -> None:
+async def test_case_list_searches_by_name_and_v_nummer(
+    vault: Vault, forms: dict[str, Form]
+) -> None:
     store = vault.create(PASSPHRASE)
-    store.create_case({"given_names": "Ada", "family_name": "Eerste", "doelgroep": "gezinsmigrant", "v_nummer": "1111111111"})
-    store.create_case({"given_names": "Bo", "family_name": "Tweede", "doelgroep": "gezinsmigrant", "v_nummer": "2222222222"})
+    store.create_case(
+        {
+            "given_names": "Ada",
+            "family_name": "Eerste",
+            "doelgroep": "gezinsmigrant",
+            "v_nummer": "1111111111",
+        }
+    )
+    store.create_case(
+        {
+            "given_names": "Bo",
+            "family_name": "Tweede",
+            "doelgroep": "gezinsmigrant",
+            "v_nummer": "2222222222",
+        }
+    )
     app = make_app(vault, forms, store=store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -318,7 +357,7 @@ async def test_case_form_refuses_a_bad_bsn_in_place(vault: Vault, forms: dict[st
         await type_text(pilot, "123456789")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        errors = " ".join(str(l.render()) for l in app.screen.query(".field-error"))
+        errors = " ".join(str(label.render()) for label in app.screen.query(".field-error"))
         assert "elfproef" in errors
         assert "Kies een doelgroep" in errors
         assert store.count_cases() == 0

@@ -52,7 +52,9 @@ def validate_case_fields(raw: dict[str, Any], today: date) -> CaseFormResult:
         if isinstance(parsed, Invalid):
             errors[name] = parsed
         elif parsed > today:
-            errors[name] = Invalid(N_("Deze datum ligt in de toekomst; vul een datum in tot en met vandaag."))
+            errors[name] = Invalid(
+                N_("Deze datum ligt in de toekomst; vul een datum in tot en met vandaag.")
+            )
         elif parsed.year < 1900:
             errors[name] = Invalid(N_("Deze datum bestaat niet."))
         else:

@@ -7,6 +7,7 @@ array-of-tables layout the forms use.
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 from pathlib import Path
@@ -73,7 +74,7 @@ _CONTAINERS = {"sections", "questions"}
 def _entry_name(payload: dict, loc: tuple) -> str:
     parts = []
     node: object = payload
-    for key, index in zip(loc, loc[1:], strict=False):
+    for key, index in itertools.pairwise(loc):
         if key in _CONTAINERS and isinstance(index, int) and isinstance(node, dict):
             items = node.get(key) or []
             if index >= len(items):

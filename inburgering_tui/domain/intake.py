@@ -102,9 +102,7 @@ class IntakeWalk:
         settled = [q for q in shown if (a := self.answer_for(q.id)) is not None and a.settled]
         if not settled:
             return DomainStatus.NOT_STARTED
-        missing_required = [
-            q for q in shown if q.required and q not in settled
-        ]
+        missing_required = [q for q in shown if q.required and q not in settled]
         if missing_required or len(settled) < len(shown):
             return DomainStatus.PARTLY
         return DomainStatus.DONE
@@ -129,9 +127,7 @@ class IntakeWalk:
     def historical_answers(self) -> dict[str, Answered]:
         """Stored answers whose question the current form no longer has (shown, never dropped)."""
         return {
-            qid: answer
-            for qid, answer in self.answers.items()
-            if self.form.question(qid) is None
+            qid: answer for qid, answer in self.answers.items() if self.form.question(qid) is None
         }
 
     # -- moving ---------------------------------------------------------------------------

@@ -77,7 +77,7 @@ def ui_language() -> str:
     return _UiLanguage.current
 
 
-def _(msgid: str) -> str:  # noqa: N802 - the gettext convention
+def _(msgid: str) -> str:
     """Translate a Dutch msgid into the current UI language."""
     return _translations(_UiLanguage.current).gettext(msgid)
 

@@ -43,6 +43,6 @@ def extract_forms(
 def _find_line(lines: list[str], value: str, start: int) -> int | None:
     probe = value.splitlines()[0][:40]
     for index in range(start, len(lines)):
-        if probe in lines[index]:
+        if probe in lines[index] and not lines[index].lstrip().startswith("#"):
             return index
     return None

@@ -98,7 +98,13 @@ class KeyFile:
         if self.exists():
             raise KeyFileError(f"{self.path} already exists; refusing to replace a store key")
         data_key = secrets.token_bytes(32)
-        self._write({"passphrase": _wrap_with_passphrase(data_key, passphrase, params or KdfParams.from_env())})
+        self._write(
+            {
+                "passphrase": _wrap_with_passphrase(
+                    data_key, passphrase, params or KdfParams.from_env()
+                )
+            }
+        )
         return data_key
 
     def unlock(self, passphrase: str) -> bytes:

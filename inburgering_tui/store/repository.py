@@ -94,7 +94,9 @@ class Store:
     def update_case(self, case_id: str, fields: dict[str, Any]) -> Case:
         with self._session() as session:
             case = session.get_one(Case, case_id)
-            changed = sorted(k for k in fields if k in CASE_FIELDS and getattr(case, k) != fields[k])
+            changed = sorted(
+                k for k in fields if k in CASE_FIELDS and getattr(case, k) != fields[k]
+            )
             for key in changed:
                 setattr(case, key, fields[key])
             if changed:
@@ -175,7 +177,11 @@ class Store:
         with self._session() as session:
             return {
                 row.question_id: StoredAnswer(
-                    row.question_id, row.section_id, row.form_version, row.value, row.not_asked_reason
+                    row.question_id,
+                    row.section_id,
+                    row.form_version,
+                    row.value,
+                    row.not_asked_reason,
                 )
                 for row in session.exec(query).all()
             }
@@ -216,8 +222,10 @@ class Store:
             row.conversation_id = conversation_id or row.conversation_id
             row.updated_at = utcnow()
             session.add(row)
-            action = "answer.not_asked" if not_asked_reason else (
-                "answer.clear" if value is None else "answer.set"
+            action = (
+                "answer.not_asked"
+                if not_asked_reason
+                else ("answer.clear" if value is None else "answer.set")
             )
             self._audit(session, action, case_id, f"{form_id}/{question_id}")
             _touch_case(session, case_id)
@@ -266,7 +274,9 @@ class Store:
                     session.delete(row)
                     self._audit(session, "section.unskip", case_id, f"{form_id}/{section_id}")
             else:
-                row = row or SectionSkip(case_id=case_id, form_id=form_id, section_id=section_id, reason=reason)
+                row = row or SectionSkip(
+                    case_id=case_id, form_id=form_id, section_id=section_id, reason=reason
+                )
                 row.reason = reason
                 row.updated_at = utcnow()
                 session.add(row)
@@ -295,12 +305,15 @@ class Store:
         summaries: dict[str, dict[str, Any]] = {}
         with self._session() as session:
             for case_id, question_id, value, reason in session.exec(
-                select(Answer.case_id, Answer.question_id, Answer.value, Answer.not_asked_reason)
-                .where(Answer.form_id == form_id)
+                select(
+                    Answer.case_id, Answer.question_id, Answer.value, Answer.not_asked_reason
+                ).where(Answer.form_id == form_id)
             ).all():
                 entry = summaries.setdefault(case_id, {"answers": {}, "skipped": {}})
                 entry["answers"][question_id] = StoredAnswer(question_id, "", 0, value, reason)
-            for row in session.exec(select(SectionSkip).where(SectionSkip.form_id == form_id)).all():
+            for row in session.exec(
+                select(SectionSkip).where(SectionSkip.form_id == form_id)
+            ).all():
                 entry = summaries.setdefault(row.case_id, {"answers": {}, "skipped": {}})
                 entry["skipped"][row.section_id] = row.reason
         return summaries

@@ -122,7 +122,7 @@ class InburgeringApp(App[None]):
         """Every action the current screen offers, in the UI language, plus language switch."""
         seen: set[str] = set()
         for node, binding, enabled, _tooltip in screen.active_bindings.values():
-            if not enabled or not binding.description or binding.action in seen:
+            if not (enabled and binding.id and binding.description) or binding.action in seen:
                 continue
             seen.add(binding.action)
             key = self.get_key_display(binding)
@@ -137,7 +137,9 @@ class InburgeringApp(App[None]):
                 _("Wissel de taal van de consulent; antwoorden en plaats blijven."),
                 partial(self.switch_ui_language, language),
             )
-        yield SystemCommand(_("Thema"), _("Kies de kleuren van het scherm"), self.action_change_theme)
+        yield SystemCommand(
+            _("Thema"), _("Kies de kleuren van het scherm"), self.action_change_theme
+        )
 
     async def _run_from_palette(self, node: object, action: str) -> None:
         await self.run_action(action, node)  # type: ignore[arg-type]

@@ -32,12 +32,15 @@ class HelpDialog(ModalScreen[None]):
             parts.append(f"## {_(question.prompt)}")
             if question.help:
                 parts.append(_(question.help))
-            parts.append(_("Typ het antwoord of kies met de cijfertoetsen. Enter bewaart en gaat verder."))
+            parts.append(
+                _("Typ het antwoord of kies met de cijfertoetsen. Enter bewaart en gaat verder.")
+            )
         parts.append(f"## {_('Toetsen')}")
         rows = [f"| {_('Toets')} | {_('Wat het doet')} |", "|---|---|"]
         seen = set()
         for _node, binding, enabled, _tip in self.target.active_bindings.values():
-            if binding.description and binding.action not in seen:
+            # Only the app's own bindings: they have ids and translated descriptions.
+            if binding.id and binding.description and binding.action not in seen:
                 seen.add(binding.action)
                 key = self.app.get_key_display(binding)
                 state = "" if enabled else f" ({_('nu niet beschikbaar')})"

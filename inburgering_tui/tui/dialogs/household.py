@@ -30,10 +30,16 @@ class HouseholdDialog(ModalScreen[dict[str, Any] | None]):
             yield LabelledField(_("Naam"), Input(id="member-name"), required=True)
             options = [(_(label), code) for code, label in HOUSEHOLD_RELATIONS.items()]
             yield LabelledField(
-                _("Relatie"), Select(options, id="member-relation", allow_blank=False), required=True
+                _("Relatie"),
+                Select(options, id="member-relation", allow_blank=False),
+                required=True,
             )
-            yield LabelledField(_("Geboortedatum"), Input(placeholder="dd-mm-jjjj", id="member-dob"))
-            yield Static(_("Ctrl+S of Enter in het laatste veld: bewaren · Esc: annuleren"), classes="hint")
+            yield LabelledField(
+                _("Geboortedatum"), Input(placeholder="dd-mm-jjjj", id="member-dob")
+            )
+            yield Static(
+                _("Ctrl+S of Enter in het laatste veld: bewaren · Esc: annuleren"), classes="hint"
+            )
 
     def on_mount(self) -> None:
         self.query_one("#member-name", Input).focus()
@@ -60,7 +66,9 @@ class HouseholdDialog(ModalScreen[dict[str, Any] | None]):
             if isinstance(parsed, Invalid):
                 dob_error = _(parsed.msgid)
             elif parsed > today:
-                dob_error = _("Deze datum ligt in de toekomst; vul een datum in tot en met vandaag.")
+                dob_error = _(
+                    "Deze datum ligt in de toekomst; vul een datum in tot en met vandaag."
+                )
             else:
                 dob = parsed
         dob_field.show_error(dob_error)

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Header, Static
 
 from inburgering_tui.domain.intake import IntakeWalk
 from inburgering_tui.i18n.catalogs import _, language_name, ui_language
-from inburgering_tui.tui.footer import TranslatedFooter
+from inburgering_tui.tui.footer import KeyHints
 from inburgering_tui.tui.labels import (
     doelgroep_label,
     facts_for,
@@ -47,7 +47,7 @@ class CaseScreen(Screen[None]):
             yield Static(_("Intakegesprekken"), classes="section-title")
             yield DataTable(id="conversations", cursor_type="row")
             yield Static("", id="intake-progress", classes="section-title")
-        yield TranslatedFooter()
+        yield KeyHints()
 
     def on_mount(self) -> None:
         self.reload()

@@ -16,7 +16,7 @@ from inburgering_tui.domain.case_form import validate_case_fields
 from inburgering_tui.domain.case_rules import DOELGROEP_LABELS, LITERACY_LABELS, SEX_LABELS
 from inburgering_tui.i18n.catalogs import _
 from inburgering_tui.store.models import Case
-from inburgering_tui.tui.footer import TranslatedFooter
+from inburgering_tui.tui.footer import KeyHints
 from inburgering_tui.tui.widgets.field import LabelledField
 
 DATE_HINT = "dd-mm-jjjj"
@@ -33,10 +33,14 @@ class CaseFormScreen(Screen[None]):
         self.case_id = case_id
         self._initial: dict[str, Any] = {}
 
-    def _text(self, name: str, label: str, *, required: bool = False, hint: str = "") -> LabelledField:
+    def _text(
+        self, name: str, label: str, *, required: bool = False, hint: str = ""
+    ) -> LabelledField:
         return LabelledField(label, Input(placeholder=hint, id=name), required=required)
 
-    def _select(self, name: str, label: str, labels: dict[str, str], *, required: bool = False) -> LabelledField:
+    def _select(
+        self, name: str, label: str, labels: dict[str, str], *, required: bool = False
+    ) -> LabelledField:
         options = [(_(text), code) for code, text in labels.items()]
         # A required choice starts blank, so forgetting it is an error instead of a silent default.
         select = Select(options, id=name, allow_blank=required, prompt=_("Kies..."))
@@ -52,7 +56,9 @@ class CaseFormScreen(Screen[None]):
             yield self._text("date_of_birth", _("Geboortedatum"), hint=DATE_HINT)
             yield self._select("sex", _("Geslacht"), SEX_LABELS)
             yield self._text("nationality", _("Nationaliteit"))
-            yield self._text("languages", _("Talen die de persoon spreekt"), hint=_("bijvoorbeeld: ar, en"))
+            yield self._text(
+                "languages", _("Talen die de persoon spreekt"), hint=_("bijvoorbeeld: ar, en")
+            )
             yield self._select("literacy", _("Geletterdheid"), LITERACY_LABELS)
             yield self._select("doelgroep", _("Doelgroep"), dict(DOELGROEP_LABELS), required=True)
             yield self._text("v_nummer", _("V-nummer"), hint="1234567890")
@@ -63,7 +69,7 @@ class CaseFormScreen(Screen[None]):
             yield self._text("brp_date", _("Datum inschrijving BRP"), hint=DATE_HINT)
             yield self._text("consultant", _("Consulent"))
             yield Static(_("Ctrl+S: bewaren · Esc: terug"), classes="hint")
-        yield TranslatedFooter()
+        yield KeyHints()
 
     def on_mount(self) -> None:
         store = self.app.require_store()  # type: ignore[attr-defined]

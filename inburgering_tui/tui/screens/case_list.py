@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Header, Input, Static
 from inburgering_tui.domain.intake import IntakeWalk
 from inburgering_tui.i18n.catalogs import _
 from inburgering_tui.i18n.markers import N_
-from inburgering_tui.tui.footer import TranslatedFooter
+from inburgering_tui.tui.footer import KeyHints
 from inburgering_tui.tui.labels import doelgroep_label, facts_for, progress_label, show_date
 
 SORTS = ("name", "updated", "created", "koppeling")
@@ -42,7 +42,7 @@ class CaseListScreen(Screen[None]):
         yield Input(placeholder=_("Zoek op naam of V-nummer"), id="case-search")
         yield Static("", id="case-count")
         yield DataTable(id="case-table", cursor_type="row", zebra_stripes=True)
-        yield TranslatedFooter()
+        yield KeyHints()
 
     def on_mount(self) -> None:
         self._columns()
@@ -149,6 +149,4 @@ class CaseListScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Letters type into the search box while it has focus.
-        if action in ("new_case", "cycle_sort", "search") and isinstance(self.focused, Input):
-            return False
-        return True
+        return not (action in ("new_case", "cycle_sort", "search") and isinstance(self.focused, Input))

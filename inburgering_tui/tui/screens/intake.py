@@ -19,7 +19,7 @@ from inburgering_tui.domain.forms import AnswerType, Question, Section
 from inburgering_tui.domain.intake import DomainStatus, IntakeWalk
 from inburgering_tui.i18n.catalogs import _
 from inburgering_tui.store.repository import StoredAnswer
-from inburgering_tui.tui.footer import TranslatedFooter
+from inburgering_tui.tui.footer import KeyHints
 from inburgering_tui.tui.labels import facts_for
 from inburgering_tui.tui.messages import AnswerEdited
 from inburgering_tui.tui.widgets.domains import DomainSidebar
@@ -32,10 +32,20 @@ class IntakeScreen(Screen[None]):
     BINDINGS = [
         Binding("pagedown", "next_question", "Volgende vraag", id="intake.next", priority=True),
         Binding("pageup", "previous_question", "Vorige vraag", id="intake.previous", priority=True),
-        Binding("ctrl+down", "next_domain", "Volgend onderwerp", id="intake.next_domain", priority=True),
-        Binding("ctrl+up", "previous_domain", "Vorig onderwerp", id="intake.previous_domain", priority=True),
+        Binding(
+            "ctrl+down", "next_domain", "Volgend onderwerp", id="intake.next_domain", priority=True
+        ),
+        Binding(
+            "ctrl+up",
+            "previous_domain",
+            "Vorig onderwerp",
+            id="intake.previous_domain",
+            priority=True,
+        ),
         Binding("ctrl+n", "not_asked", "Niet gevraagd", id="intake.not_asked", priority=True),
-        Binding("ctrl+o", "skip_domain", "Onderwerp overslaan", id="intake.skip_domain", priority=True),
+        Binding(
+            "ctrl+o", "skip_domain", "Onderwerp overslaan", id="intake.skip_domain", priority=True
+        ),
         Binding("escape", "back", "Terug", id="intake.back"),
     ]
 
@@ -66,7 +76,7 @@ class IntakeScreen(Screen[None]):
                 yield Label("", id="answer-error", classes="error")
                 yield Static("", id="save-state")
                 yield Static("", id="historical")
-        yield TranslatedFooter()
+        yield KeyHints()
 
     def on_mount(self) -> None:
         store = self.app.require_store()  # type: ignore[attr-defined]
@@ -148,7 +158,9 @@ class IntakeScreen(Screen[None]):
         if answer is not None and answer.not_asked_reason:
             state.update(_("Niet gevraagd: {reason}").format(reason=answer.not_asked_reason))
         elif saved_now:
-            state.update("✔ " + _("Opgeslagen om {time}").format(time=datetime.now().strftime("%H:%M:%S")))
+            state.update(
+                "✔ " + _("Opgeslagen om {time}").format(time=datetime.now().strftime("%H:%M:%S"))
+            )
         elif answer is not None and answer.value is not None:
             state.update("✔ " + _("Opgeslagen"))
         else:
@@ -156,9 +168,10 @@ class IntakeScreen(Screen[None]):
 
     def _show_historical(self, section: Section) -> None:
         old = {
-            qid: a for qid, a in self.walk.historical_answers().items()
+            qid: a
+            for qid, a in self.walk.historical_answers().items()
             if getattr(a, "section_id", "") in (section.id, "")
-            or self.form.section_of(qid) is None and section == self.form.sections[0]
+            or (self.form.section_of(qid) is None and section == self.form.sections[0])
         }
         lines = [
             f"  {qid}: {a.value if a.value is not None else _('niet gevraagd')}"
@@ -184,7 +197,9 @@ class IntakeScreen(Screen[None]):
             self._cancel_timer()
             if event.final:
                 error.update(_(value.msgid).format(**value.params))
-                self.query_one("#save-state", Static).update("✘ " + _("Niet opgeslagen: verbeter het antwoord"))
+                self.query_one("#save-state", Static).update(
+                    "✘ " + _("Niet opgeslagen: verbeter het antwoord")
+                )
             else:
                 self.query_one("#save-state", Static).update("… " + _("wordt getypt"))
             return
@@ -249,7 +264,9 @@ class IntakeScreen(Screen[None]):
         value = validate(self.question, raw, self.app.today())  # type: ignore[attr-defined]
         if isinstance(value, Invalid):
             self.query_one("#answer-error", Label).update(_(value.msgid).format(**value.params))
-            self.query_one("#save-state", Static).update("✘ " + _("Niet opgeslagen: verbeter het antwoord"))
+            self.query_one("#save-state", Static).update(
+                "✘ " + _("Niet opgeslagen: verbeter het antwoord")
+            )
             widget.focus()
             return False
         self._cancel_timer()
@@ -299,7 +316,11 @@ class IntakeScreen(Screen[None]):
         following = self.walk.next_section(self.section, 1)
         if following is None:
             done, total = self.walk.progress()
-            self.notify(_("Einde van de intake: {done} van {total} onderwerpen klaar.").format(done=done, total=total))
+            self.notify(
+                _("Einde van de intake: {done} van {total} onderwerpen klaar.").format(
+                    done=done, total=total
+                )
+            )
             return
         self._show(following, self.walk.visible_questions(following)[0])
 
@@ -335,8 +356,14 @@ class IntakeScreen(Screen[None]):
                 return
             self._cancel_timer()
             self.app.require_store().save_answer(  # type: ignore[attr-defined]
-                self.case_id, self.form.id, self.form.version, section.id, question.id, None,
-                not_asked_reason=reason, conversation_id=self.conversation_id,
+                self.case_id,
+                self.form.id,
+                self.form.version,
+                section.id,
+                question.id,
+                None,
+                not_asked_reason=reason,
+                conversation_id=self.conversation_id,
             )
             self._reload_walk()
             following = self.walk.next_question(section, question)

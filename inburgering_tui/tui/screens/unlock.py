@@ -90,11 +90,17 @@ class UnlockScreen(Screen[None]):
         actor = app.settings.consultant  # type: ignore[attr-defined]
         vault = app.vault  # type: ignore[attr-defined]
         try:
-            store = vault.create(passphrase, actor) if self.create else vault.unlock(passphrase, actor)
+            store = (
+                vault.create(passphrase, actor) if self.create else vault.unlock(passphrase, actor)
+            )
         except WrongPassphrase:
-            app.call_from_thread(self._failed, _("Deze wachtwoordzin klopt niet. Er is niets veranderd."))
+            app.call_from_thread(
+                self._failed, _("Deze wachtwoordzin klopt niet. Er is niets veranderd.")
+            )
         except KeyFileError as exc:
-            app.call_from_thread(self._failed, _("De sleutel van de opslag is niet leesbaar: {e}").format(e=exc))
+            app.call_from_thread(
+                self._failed, _("De sleutel van de opslag is niet leesbaar: {e}").format(e=exc)
+            )
         else:
             app.call_from_thread(self._opened, store)
 

@@ -38,9 +38,7 @@ def upgrade() -> None:
     op.create_table(
         "householdmember",
         sa.Column("id", sa.String(), primary_key=True),
-        sa.Column(
-            "case_id", sa.String(), sa.ForeignKey("case.id", ondelete="CASCADE"), index=True
-        ),
+        sa.Column("case_id", sa.String(), sa.ForeignKey("case.id", ondelete="CASCADE"), index=True),
         sa.Column("name", sa.String(), nullable=False),
         sa.Column("relation", sa.String(), nullable=False),
         sa.Column("date_of_birth", sa.Date()),
@@ -48,9 +46,7 @@ def upgrade() -> None:
     op.create_table(
         "conversation",
         sa.Column("id", sa.String(), primary_key=True),
-        sa.Column(
-            "case_id", sa.String(), sa.ForeignKey("case.id", ondelete="CASCADE"), index=True
-        ),
+        sa.Column("case_id", sa.String(), sa.ForeignKey("case.id", ondelete="CASCADE"), index=True),
         sa.Column("held_on", sa.Date(), nullable=False),
         sa.Column("place", sa.String(), nullable=False),
         sa.Column("interpreter_name", sa.String(), nullable=False),
@@ -60,9 +56,7 @@ def upgrade() -> None:
     op.create_table(
         "answer",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column(
-            "case_id", sa.String(), sa.ForeignKey("case.id", ondelete="CASCADE"), index=True
-        ),
+        sa.Column("case_id", sa.String(), sa.ForeignKey("case.id", ondelete="CASCADE"), index=True),
         sa.Column("form_id", sa.String(), nullable=False),
         sa.Column("form_version", sa.Integer(), nullable=False),
         sa.Column("section_id", sa.String(), nullable=False),
