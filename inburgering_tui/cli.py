@@ -11,9 +11,11 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from inburgering_tui.domain.form_loader import FormError, load_forms
 from inburgering_tui.domain.forms import Form
-from inburgering_tui.settings import Settings
+from inburgering_tui.settings import Settings, config_path
 from inburgering_tui.store.keys import MIN_PASSPHRASE_LENGTH, KeyFileError, WrongPassphrase
 from inburgering_tui.store.repository import Store
 from inburgering_tui.store.vault import Vault
@@ -55,13 +57,15 @@ def _open_store(vault: Vault, settings: Settings) -> Store:
     return vault.create(passphrase, settings.consultant)
 
 
-def run_tui(settings: Settings, vault: Vault, store: Store | None = None) -> None:
+def run_tui(
+    settings: Settings, vault: Vault, store: Store | None = None, unlock_hint: str = ""
+) -> None:
     from inburgering_tui.tui.app import InburgeringApp
 
     forms = _forms(settings)
     if store is None and os.environ.get("INBURGERING_PASSPHRASE") and vault.is_initialised():
         store = vault.unlock(os.environ["INBURGERING_PASSPHRASE"], settings.consultant)
-    InburgeringApp(vault, forms, settings, store=store).run()
+    InburgeringApp(vault, forms, settings, store=store, unlock_hint=unlock_hint).run()
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> None:
@@ -81,8 +85,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> None:
         vault = Vault(Path(home))
         store = vault.create(DEMO_PASSPHRASE, settings.consultant or "demo")
         populate(store, form, args.cases, seed=args.seed)
-        print(f"Demo store ready; its passphrase (for the lock screen) is: {DEMO_PASSPHRASE}")
-        run_tui(settings, vault, store)
+        run_tui(settings, vault, store, unlock_hint=f"Demo: {DEMO_PASSPHRASE}")
 
 
 def cmd_cases_list(args: argparse.Namespace, settings: Settings) -> None:
@@ -196,7 +199,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.home:
         os.environ["INBURGERING_HOME"] = str(args.home)
     try:
-        settings = Settings()
+        try:
+            settings = Settings()
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()
+            )
+            raise CliError(f"settings ({config_path()}): {problems}") from None
         handler = getattr(args, "handler", None)
         if handler is None:
             run_tui(settings, Vault())

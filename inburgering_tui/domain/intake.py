@@ -11,6 +11,7 @@ from inburgering_tui.domain.forms import Condition, Form, Question, Section
 
 
 class Answered(Protocol):
+    section_id: str
     value: Any
     not_asked_reason: str | None
 

@@ -36,8 +36,10 @@ class InburgeringApp(App[None]):
         *,
         today: Callable[[], date] = date.today,
         store: Store | None = None,
+        unlock_hint: str = "",
     ) -> None:
         super().__init__()
+        self.unlock_hint = unlock_hint  # the demo shows its throw-away passphrase here
         self.vault = vault
         self.forms = forms
         self.settings = settings

@@ -149,4 +149,6 @@ class CaseListScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Letters type into the search box while it has focus.
-        return not (action in ("new_case", "cycle_sort", "search") and isinstance(self.focused, Input))
+        return not (
+            action in ("new_case", "cycle_sort", "search") and isinstance(self.focused, Input)
+        )

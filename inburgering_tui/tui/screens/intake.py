@@ -167,20 +167,18 @@ class IntakeScreen(Screen[None]):
             state.update(_("Nog geen antwoord"))
 
     def _show_historical(self, section: Section) -> None:
-        old = {
-            qid: a
-            for qid, a in self.walk.historical_answers().items()
-            if getattr(a, "section_id", "") in (section.id, "")
-            or (self.form.section_of(qid) is None and section == self.form.sections[0])
-        }
+        """Answers to questions this form version no longer has: shown where they were given."""
+        known_sections = {s.id for s in self.form.sections}
+        first = section.id == self.form.sections[0].id
         lines = [
             f"  {qid}: {a.value if a.value is not None else _('niet gevraagd')}"
-            for qid, a in old.items()
+            for qid, a in self.walk.historical_answers().items()
+            if a.section_id == section.id or (first and a.section_id not in known_sections)
         ]
         text = ""
         if lines:
-            text = _("Antwoorden uit een oudere versie van het formulier (blijven bewaard):") + "\n"
-            text += "\n".join(lines)
+            text = _("Antwoorden uit een oudere versie van het formulier (blijven bewaard):")
+            text += "\n" + "\n".join(lines)
         self.query_one("#historical", Static).update(text)
 
     # -- answering ---------------------------------------------------------------------------

@@ -31,6 +31,8 @@ class UnlockScreen(Screen[None]):
                     password=True, placeholder=_("Herhaal de wachtwoordzin"), id="passphrase2"
                 )
             yield Label("", id="unlock-error", classes="error")
+            if self.app.unlock_hint:  # type: ignore[attr-defined]
+                yield Static(self.app.unlock_hint, classes="hint")  # type: ignore[attr-defined]
             yield LoadingIndicator(id="unlock-busy")
 
     def on_mount(self) -> None:
