@@ -139,6 +139,23 @@ def cmd_cases_list(args: argparse.Namespace, settings: Settings) -> None:
         )
 
 
+def cmd_follow(args: argparse.Namespace, settings: Settings) -> None:
+    from inburgering_tui.i18n.catalogs import available_languages
+    from inburgering_tui.tui.follow import FollowApp
+
+    if args.lang not in available_languages():
+        raise CliError(
+            f"no catalogue for '{args.lang}'; available: {', '.join(available_languages())}"
+        )
+    vault = Vault()
+    if not vault.is_initialised():
+        raise CliError(f"no store in {vault.home}: start the app first")
+    store = None
+    if os.environ.get("INBURGERING_PASSPHRASE"):
+        store = vault.unlock(os.environ["INBURGERING_PASSPHRASE"], read_only=True)
+    FollowApp(vault, _forms(settings), settings, args.lang, store=store).run()
+
+
 def cmd_passphrase(_args: argparse.Namespace, _settings: Settings) -> None:
     vault = Vault()
     if not vault.is_initialised():
@@ -185,6 +202,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--sort", default="name", choices=["name", "updated", "created", "koppeling"]
     )
     listing.set_defaults(handler=cmd_cases_list)
+
+    follow = commands.add_parser(
+        "follow", help="interpreter view: follow the live interview in a second terminal"
+    )
+    follow.add_argument("--lang", required=True, help="the person's language, e.g. ar, ti, fa")
+    follow.set_defaults(handler=cmd_follow)
 
     passphrase = commands.add_parser("passphrase", help="change the store's passphrase")
     passphrase.set_defaults(handler=cmd_passphrase)

@@ -18,6 +18,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from inburgering_tui.i18n.bidi import BidiMode
 from inburgering_tui.i18n.catalogs import UI_LANGUAGES
 
 
@@ -44,6 +45,10 @@ class Settings(BaseSettings):
         default_factory=default_forms_dir, description="Folder with the interview forms (TOML)."
     )
     intake_form: str = Field("brede-intake", description="Form id of the brede intake.")
+    bidi: BidiMode = Field(
+        BidiMode.AUTO,
+        description="Who reorders right-to-left text: auto, app (xterm, tmux) or terminal (VTE, Konsole).",
+    )
     keymap: dict[str, str] = Field(
         default_factory=dict,
         description="Remapped keys by binding id, e.g. {'intake.next_domain' = 'f6'}.",

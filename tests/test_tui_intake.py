@@ -341,7 +341,7 @@ async def test_case_list_searches_by_name_and_v_nummer(
         await pilot.pause()
         assert table.row_count == 1
         assert "Eerste" in str(table.get_row_at(0)[0])
-        assert "1 zaken" in str(app.screen.query_one("#case-count", Static).render())
+        assert "1 zaak," in str(app.screen.query_one("#case-count", Static).render())
 
 
 async def test_case_form_refuses_a_bad_bsn_in_place(vault: Vault, forms: dict[str, Form]) -> None:

@@ -20,7 +20,7 @@ class StoreLocked(Exception):
     """The database cannot be opened with this key (wrong key or not a store)."""
 
 
-def sqlite_engine(path: Path, key: bytes) -> Engine:
+def sqlite_engine(path: Path, key: bytes, *, read_only: bool = False) -> Engine:
     if len(key) != 32:
         raise ValueError("the data key must be 32 bytes")
     hex_key = key.hex()
@@ -37,6 +37,9 @@ def sqlite_engine(path: Path, key: bytes) -> Engine:
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA secure_delete = ON")
+        if read_only:
+            # The interpreter's follow view: SQLite itself refuses every write.
+            conn.execute("PRAGMA query_only = ON")
         return conn
 
     engine = create_engine(

@@ -300,6 +300,12 @@ class Store:
             session.add(row)
             session.commit()
 
+    def latest_position(self) -> IntakePosition | None:
+        """Where any consultant on this store last was: what the interpreter's view follows."""
+        query = select(IntakePosition).order_by(col(IntakePosition.updated_at).desc()).limit(1)
+        with self._session() as session:
+            return session.exec(query).first()
+
     def intake_summaries(self, form_id: str) -> dict[str, dict[str, Any]]:
         """Per case: the question ids dealt with, the skipped domains; for lists and progress."""
         summaries: dict[str, dict[str, Any]] = {}

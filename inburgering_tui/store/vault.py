@@ -8,8 +8,8 @@ from pathlib import Path
 from platformdirs import user_data_path
 
 from inburgering_tui.store.engine import DB_NAME, sqlite_engine
-from inburgering_tui.store.keys import KeyFile
-from inburgering_tui.store.migrate import upgrade
+from inburgering_tui.store.keys import KeyFile, KeyFileError
+from inburgering_tui.store.migrate import current_revision, head_revision, upgrade
 from inburgering_tui.store.repository import Store
 
 
@@ -36,9 +36,19 @@ class Vault:
         key = self.keyfile.create(passphrase)
         return self._open(key, actor)
 
-    def unlock(self, passphrase: str, actor: str = "") -> Store:
+    def unlock(self, passphrase: str, actor: str = "", *, read_only: bool = False) -> Store:
         """Open the store; raises WrongPassphrase and touches nothing when it is wrong."""
-        return self._open(self.keyfile.unlock(passphrase), actor)
+        key = self.keyfile.unlock(passphrase)
+        if read_only:
+            return self._open_read_only(key, actor)
+        return self._open(key, actor)
+
+    def _open_read_only(self, key: bytes, actor: str) -> Store:
+        engine = sqlite_engine(self.db_path, key, read_only=True)
+        if current_revision(engine) != head_revision():
+            engine.dispose()
+            raise KeyFileError(f"{self.db_path}: open the app once first to update the store")
+        return Store(engine, actor=actor or _default_actor())
 
     def open_with_key(self, key: bytes, actor: str = "") -> Store:
         return self._open(key, actor)

@@ -14,6 +14,7 @@ from textual.screen import Screen
 
 from inburgering_tui.domain.forms import Form
 from inburgering_tui.i18n.catalogs import _, set_ui_language
+from inburgering_tui.i18n.markers import N_
 from inburgering_tui.settings import Settings
 from inburgering_tui.store.repository import Store
 from inburgering_tui.store.vault import Vault
@@ -23,9 +24,9 @@ class InburgeringApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "Inburgering"
     BINDINGS = [
-        Binding("ctrl+l", "lock", "Vergrendelen", id="app.lock"),
-        Binding("f1", "help", "Help", id="app.help"),
-        Binding("ctrl+q", "quit", "Afsluiten", id="app.quit", priority=True),
+        Binding("ctrl+l", "lock", N_("Vergrendelen"), id="app.lock"),
+        Binding("f1", "help", N_("Help"), id="app.help"),
+        Binding("ctrl+q", "quit", N_("Afsluiten"), id="app.quit", priority=True),
     ]
 
     def __init__(
@@ -70,6 +71,13 @@ class InburgeringApp(App[None]):
             self.push_screen(UnlockScreen(create=not self.vault.is_initialised()))
 
     # -- unlocking and locking -------------------------------------------------------------
+
+    def open_store(self, passphrase: str, *, create: bool) -> Store:
+        """Called by the unlock screen, in a worker thread (argon2id takes a moment)."""
+        actor = self.settings.consultant
+        if create:
+            return self.vault.create(passphrase, actor)
+        return self.vault.unlock(passphrase, actor)
 
     def store_opened(self, store: Store) -> None:
         """Called by the unlock screen once the passphrase opened the store."""
@@ -130,7 +138,7 @@ class InburgeringApp(App[None]):
             key = self.get_key_display(binding)
             yield SystemCommand(
                 _(binding.description),
-                _("Toets: {key}").format(key=key),
+                _("Sneltoets: {key}").format(key=key),
                 partial(self._run_from_palette, node, binding.action),
             )
         for language, label in (("nl", "Nederlands"), ("en", "English")):
@@ -149,8 +157,11 @@ class InburgeringApp(App[None]):
     def switch_ui_language(self, language: str) -> None:
         set_ui_language(language)
         self.title = _("Inburgering: brede intake en PIP")
+        from inburgering_tui.tui.footer import KeyHints
+
         for screen in self.screen_stack:
             refresh = getattr(screen, "refresh_language", None)
             if refresh is not None:
                 refresh()
-            screen.refresh_bindings()
+            for hints in screen.query(KeyHints):
+                hints.refresh_language()

@@ -8,9 +8,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from inburgering_tui.i18n.markers import N_
+
 
 class ConfirmDialog(ModalScreen[bool]):
-    BINDINGS = [Binding("escape", "dismiss(False)", "Annuleren", id="dialog.cancel")]
+    BINDINGS = [Binding("escape", "dismiss(False)", N_("Annuleren"), id="dialog.cancel")]
 
     def __init__(self, question: str, yes: str, no: str) -> None:
         super().__init__(classes="dialog")

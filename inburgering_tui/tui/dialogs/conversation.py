@@ -13,13 +13,14 @@ from textual.widgets import Input, Select, Static
 
 from inburgering_tui.domain.answers import Invalid, format_date, parse_date
 from inburgering_tui.i18n.catalogs import _, available_languages, language_name, ui_language
+from inburgering_tui.i18n.markers import N_
 from inburgering_tui.tui.widgets.field import LabelledField
 
 
 class ConversationDialog(ModalScreen[dict[str, Any] | None]):
     BINDINGS = [
-        Binding("escape", "dismiss(None)", "Annuleren", id="dialog.cancel"),
-        Binding("ctrl+s", "save", "Bewaren", id="dialog.save", priority=True),
+        Binding("escape", "dismiss(None)", N_("Annuleren"), id="dialog.cancel"),
+        Binding("ctrl+s", "save", N_("Bewaren"), id="dialog.save", priority=True),
     ]
 
     def __init__(self, default_language: str = "nl") -> None:

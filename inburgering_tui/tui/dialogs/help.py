@@ -9,12 +9,13 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Markdown
 
 from inburgering_tui.i18n.catalogs import _
+from inburgering_tui.i18n.markers import N_
 
 
 class HelpDialog(ModalScreen[None]):
     BINDINGS = [
-        Binding("escape", "dismiss", "Sluiten", id="help.close"),
-        Binding("f1", "dismiss", "Sluiten", show=False),
+        Binding("escape", "dismiss", N_("Sluiten"), id="help.close"),
+        Binding("f1", "dismiss", N_("Sluiten"), show=False),
     ]
 
     def __init__(self, screen: Screen) -> None:
@@ -26,7 +27,7 @@ class HelpDialog(ModalScreen[None]):
             yield Markdown(self._text())
 
     def _text(self) -> str:
-        parts = [f"# {_('Help')}"]
+        parts = ["# " + _("Help")]
         question = getattr(self.target, "question", None)
         if question is not None:
             parts.append(f"## {_(question.prompt)}")
@@ -35,8 +36,8 @@ class HelpDialog(ModalScreen[None]):
             parts.append(
                 _("Typ het antwoord of kies met de cijfertoetsen. Enter bewaart en gaat verder.")
             )
-        parts.append(f"## {_('Toetsen')}")
-        rows = [f"| {_('Toets')} | {_('Wat het doet')} |", "|---|---|"]
+        parts.append("## " + _("Toetsen"))
+        rows = ["| " + _("Sneltoets") + " | " + _("Wat het doet") + " |", "|---|---|"]
         seen = set()
         for _node, binding, enabled, _tip in self.target.active_bindings.values():
             # Only the app's own bindings: they have ids and translated descriptions.
@@ -45,6 +46,6 @@ class HelpDialog(ModalScreen[None]):
                 key = self.app.get_key_display(binding)
                 state = "" if enabled else f" ({_('nu niet beschikbaar')})"
                 rows.append(f"| `{key}` | {_(binding.description)}{state} |")
-        rows.append(f"| `ctrl+p` | {_('Alle opdrachten zoeken')} |")
+        rows.append("| `ctrl+p` | " + _("Alle opdrachten zoeken") + " |")
         parts.append("\n".join(rows))
         return "\n\n".join(parts)

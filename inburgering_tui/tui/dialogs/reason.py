@@ -10,10 +10,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from inburgering_tui.i18n.catalogs import _
+from inburgering_tui.i18n.markers import N_
 
 
 class ReasonDialog(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "dismiss(None)", "Annuleren", id="dialog.cancel")]
+    BINDINGS = [Binding("escape", "dismiss(None)", N_("Annuleren"), id="dialog.cancel")]
 
     def __init__(self, title: str, current: str = "") -> None:
         super().__init__(classes="dialog")

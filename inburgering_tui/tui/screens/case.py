@@ -11,13 +11,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from inburgering_tui.domain.intake import IntakeWalk
-from inburgering_tui.i18n.catalogs import _, language_name, ui_language
+from inburgering_tui.i18n.catalogs import _, language_name, ngettext, ui_language
+from inburgering_tui.i18n.markers import N_
 from inburgering_tui.tui.footer import KeyHints
 from inburgering_tui.tui.labels import (
     doelgroep_label,
     facts_for,
     literacy_label,
-    progress_label,
     relation_label,
     sex_label,
     show_date,
@@ -26,11 +26,11 @@ from inburgering_tui.tui.labels import (
 
 class CaseScreen(Screen[None]):
     BINDINGS = [
-        Binding("i", "intake", "Intake", id="case.intake"),
-        Binding("e", "edit", "Gegevens wijzigen", id="case.edit"),
-        Binding("h", "add_member", "Huishouden +", id="case.household"),
-        Binding("g", "add_conversation", "Gesprek +", id="case.conversation"),
-        Binding("escape", "back", "Terug", id="case.back"),
+        Binding("i", "intake", N_("Intake"), id="case.intake"),
+        Binding("e", "edit", N_("Gegevens wijzigen"), id="case.edit"),
+        Binding("h", "add_member", N_("Huishouden +"), id="case.household"),
+        Binding("g", "add_conversation", N_("Gesprek +"), id="case.conversation"),
+        Binding("escape", "back", N_("Terug"), id="case.back"),
     ]
 
     def __init__(self, case_id: str) -> None:
@@ -56,8 +56,11 @@ class CaseScreen(Screen[None]):
         self.reload()
 
     def refresh_language(self) -> None:
-        self.recompose()
-        self.call_after_refresh(self.reload)
+        self.call_later(self._relabel)
+
+    async def _relabel(self) -> None:
+        await self.recompose()
+        self.reload()
 
     def reload(self) -> None:
         store = self.app.store  # type: ignore[attr-defined]
@@ -112,8 +115,13 @@ class CaseScreen(Screen[None]):
             store.answers(self.case_id, form.id),
             store.skipped_sections(self.case_id, form.id),
         )
+        done, total = walk.progress()
         self.query_one("#intake-progress", Static).update(
-            _("Brede intake: {progress} onderwerpen klaar").format(progress=progress_label(walk))
+            ngettext(
+                "Brede intake: {done} van {total} onderwerp klaar",
+                "Brede intake: {done} van {total} onderwerpen klaar",
+                total,
+            ).format(done=done, total=total)
         )
 
     def action_back(self) -> None:

@@ -15,6 +15,7 @@ from inburgering_tui.domain.answers import format_date
 from inburgering_tui.domain.case_form import validate_case_fields
 from inburgering_tui.domain.case_rules import DOELGROEP_LABELS, LITERACY_LABELS, SEX_LABELS
 from inburgering_tui.i18n.catalogs import _
+from inburgering_tui.i18n.markers import N_
 from inburgering_tui.store.models import Case
 from inburgering_tui.tui.footer import KeyHints
 from inburgering_tui.tui.widgets.field import LabelledField
@@ -24,8 +25,8 @@ DATE_HINT = "dd-mm-jjjj"
 
 class CaseFormScreen(Screen[None]):
     BINDINGS = [
-        Binding("ctrl+s", "save", "Bewaren", id="caseform.save", priority=True),
-        Binding("escape", "cancel", "Terug", id="caseform.cancel"),
+        Binding("ctrl+s", "save", N_("Bewaren"), id="caseform.save", priority=True),
+        Binding("escape", "cancel", N_("Terug"), id="caseform.cancel"),
     ]
 
     def __init__(self, case_id: str | None) -> None:

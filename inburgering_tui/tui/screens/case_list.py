@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
 from inburgering_tui.domain.intake import IntakeWalk
-from inburgering_tui.i18n.catalogs import _
+from inburgering_tui.i18n.catalogs import _, ngettext
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.tui.footer import KeyHints
 from inburgering_tui.tui.labels import doelgroep_label, facts_for, progress_label, show_date
@@ -25,11 +25,11 @@ SORT_LABELS = {
 
 class CaseListScreen(Screen[None]):
     BINDINGS = [
-        Binding("n", "new_case", "Nieuwe zaak", id="cases.new"),
-        Binding("slash", "search", "Zoeken", id="cases.search"),
-        Binding("s", "cycle_sort", "Sorteren", id="cases.sort"),
-        Binding("enter", "open_case", "Openen", id="cases.open", show=False),
-        Binding("escape", "clear_search", "Zoekterm wissen", id="cases.clear", show=False),
+        Binding("n", "new_case", N_("Nieuwe zaak"), id="cases.new"),
+        Binding("slash", "search", N_("Zoeken"), id="cases.search"),
+        Binding("s", "cycle_sort", N_("Sorteren"), id="cases.sort"),
+        Binding("enter", "open_case", N_("Openen"), id="cases.open", show=False),
+        Binding("escape", "clear_search", N_("Zoekterm wissen"), id="cases.clear", show=False),
     ]
 
     def __init__(self) -> None:
@@ -95,9 +95,9 @@ class CaseListScreen(Screen[None]):
             )
         if selected is not None and selected in {c.id for c in cases}:
             table.move_cursor(row=table.get_row_index(selected))
-        count = _("{n} zaken, gesorteerd op {sort}").format(
-            n=len(cases), sort=_(SORT_LABELS[self.sort])
-        )
+        count = ngettext(
+            "{n} zaak, gesorteerd op {sort}", "{n} zaken, gesorteerd op {sort}", len(cases)
+        ).format(n=len(cases), sort=_(SORT_LABELS[self.sort]))
         self.query_one("#case-count", Static).update(count)
 
     def _selected_id(self) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from typing import Any
 
@@ -17,36 +18,49 @@ from textual.widgets import Header, Label, OptionList, Static
 from inburgering_tui.domain.answers import Invalid, validate
 from inburgering_tui.domain.forms import AnswerType, Question, Section
 from inburgering_tui.domain.intake import DomainStatus, IntakeWalk
-from inburgering_tui.i18n.catalogs import _
+from inburgering_tui.i18n.bidi import app_reorders
+from inburgering_tui.i18n.catalogs import _, language_name, ngettext, translator, ui_language
+from inburgering_tui.i18n.markers import N_
 from inburgering_tui.store.repository import StoredAnswer
 from inburgering_tui.tui.footer import KeyHints
 from inburgering_tui.tui.labels import facts_for
 from inburgering_tui.tui.messages import AnswerEdited
 from inburgering_tui.tui.widgets.domains import DomainSidebar
-from inburgering_tui.tui.widgets.questions import answer_widget
+from inburgering_tui.tui.widgets.questions import answer_widget, option_lines
+from inburgering_tui.tui.widgets.script_text import ScriptText
 
 TYPING_SAVE_DELAY = 0.4  # seconds after the last key before a valid typed answer is committed
 
 
 class IntakeScreen(Screen[None]):
     BINDINGS = [
-        Binding("pagedown", "next_question", "Volgende vraag", id="intake.next", priority=True),
-        Binding("pageup", "previous_question", "Vorige vraag", id="intake.previous", priority=True),
+        Binding("pagedown", "next_question", N_("Volgende vraag"), id="intake.next", priority=True),
         Binding(
-            "ctrl+down", "next_domain", "Volgend onderwerp", id="intake.next_domain", priority=True
+            "pageup", "previous_question", N_("Vorige vraag"), id="intake.previous", priority=True
+        ),
+        Binding(
+            "ctrl+down",
+            "next_domain",
+            N_("Volgend onderwerp"),
+            id="intake.next_domain",
+            priority=True,
         ),
         Binding(
             "ctrl+up",
             "previous_domain",
-            "Vorig onderwerp",
+            N_("Vorig onderwerp"),
             id="intake.previous_domain",
             priority=True,
         ),
-        Binding("ctrl+n", "not_asked", "Niet gevraagd", id="intake.not_asked", priority=True),
+        Binding("ctrl+n", "not_asked", N_("Niet gevraagd"), id="intake.not_asked", priority=True),
         Binding(
-            "ctrl+o", "skip_domain", "Onderwerp overslaan", id="intake.skip_domain", priority=True
+            "ctrl+o",
+            "skip_domain",
+            N_("Onderwerp overslaan"),
+            id="intake.skip_domain",
+            priority=True,
         ),
-        Binding("escape", "back", "Terug", id="intake.back"),
+        Binding("escape", "back", N_("Terug"), id="intake.back"),
     ]
 
     def __init__(self, case_id: str) -> None:
@@ -70,8 +84,15 @@ class IntakeScreen(Screen[None]):
             with VerticalScroll(id="question-pane"):
                 yield Static("", id="domain-title", classes="screen-title")
                 yield Static("", id="question-count")
-                yield Static("", id="question-prompt")
-                yield Static("", id="question-help")
+                with Horizontal(id="question-columns"):
+                    with Vertical(id="consultant-column"):
+                        yield Static("", id="question-prompt")
+                        yield Static("", id="question-help")
+                    with Vertical(id="interview-column"):
+                        yield Static("", id="interview-language", classes="column-title")
+                        yield ScriptText(id="interview-prompt", reorder=self._reorder())
+                        yield ScriptText(id="interview-help", reorder=self._reorder())
+                        yield ScriptText(id="interview-options", reorder=self._reorder())
                 yield Vertical(id="answer-slot")
                 yield Label("", id="answer-error", classes="error")
                 yield Static("", id="save-state")
@@ -86,6 +107,11 @@ class IntakeScreen(Screen[None]):
         # Answers are linked to the conversation they were given in: the latest one.
         conversations = store.conversations(self.case_id)
         self.conversation_id = conversations[-1].id if conversations else None
+        # The interview language is set per conversation; without one, the case's first language.
+        if conversations:
+            self.interview_language = conversations[-1].interview_language
+        else:
+            self.interview_language = self.case.languages[0] if self.case.languages else "nl"
         self._reload_walk()
         section, question = self._resume_point()
         self._show(section, question)
@@ -140,6 +166,7 @@ class IntakeScreen(Screen[None]):
         )
         self.query_one("#question-prompt", Static).update(_(question.prompt))
         self.query_one("#question-help", Static).update(_(question.help) if question.help else "")
+        self._show_interview_language(question)
         answer = self.walk.answer_for(question.id)
         slot = self.query_one("#answer-slot", Vertical)
         slot.remove_children()
@@ -152,6 +179,28 @@ class IntakeScreen(Screen[None]):
         self._show_historical(section)
         self.query_one(DomainSidebar).show(self.walk, section.id)
         self.app.require_store().set_position(self.case_id, self.form.id, question.id)  # type: ignore[attr-defined]
+
+    def _reorder(self) -> bool:
+        return app_reorders(self.app.settings.bidi, os.environ)  # type: ignore[attr-defined]
+
+    def _show_interview_language(self, question: Question) -> None:
+        """The same question, help and options in the person's language, for the interpreter."""
+        language = self.interview_language
+        column = self.query_one("#interview-column")
+        column.display = language != "nl"
+        if language == "nl":
+            return
+        translate = translator(language)
+        self.query_one("#interview-language", Static).update(language_name(language, ui_language()))
+        self.query_one("#interview-prompt", ScriptText).set_text(
+            translate(question.prompt), language
+        )
+        self.query_one("#interview-help", ScriptText).set_text(
+            translate(question.help) if question.help else "", language
+        )
+        self.query_one("#interview-options", ScriptText).set_text(
+            option_lines(question, translate, language), language
+        )
 
     def _show_saved_state(self, answer: Any, saved_now: bool = False) -> None:
         state = self.query_one("#save-state", Static)
@@ -170,8 +219,9 @@ class IntakeScreen(Screen[None]):
         """Answers to questions this form version no longer has: shown where they were given."""
         known_sections = {s.id for s in self.form.sections}
         first = section.id == self.form.sections[0].id
+        not_asked = _("niet gevraagd")
         lines = [
-            f"  {qid}: {a.value if a.value is not None else _('niet gevraagd')}"
+            f"  {qid}: {a.value if a.value is not None else not_asked}"
             for qid, a in self.walk.historical_answers().items()
             if a.section_id == section.id or (first and a.section_id not in known_sections)
         ]
@@ -290,9 +340,11 @@ class IntakeScreen(Screen[None]):
         missing = self.walk.missing_required(section)
         if missing:
             self.notify(
-                _("Nog open in {domain}: {n} verplichte vragen.").format(
-                    domain=_(section.title), n=len(missing)
-                ),
+                ngettext(
+                    "Nog open in {domain}: {n} verplichte vraag.",
+                    "Nog open in {domain}: {n} verplichte vragen.",
+                    len(missing),
+                ).format(domain=_(section.title), n=len(missing)),
                 severity="warning",
             )
 
@@ -315,9 +367,11 @@ class IntakeScreen(Screen[None]):
         if following is None:
             done, total = self.walk.progress()
             self.notify(
-                _("Einde van de intake: {done} van {total} onderwerpen klaar.").format(
-                    done=done, total=total
-                )
+                ngettext(
+                    "Einde van de intake: {done} van {total} onderwerp klaar.",
+                    "Einde van de intake: {done} van {total} onderwerpen klaar.",
+                    total,
+                ).format(done=done, total=total)
             )
             return
         self._show(following, self.walk.visible_questions(following)[0])

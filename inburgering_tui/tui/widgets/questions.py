@@ -6,6 +6,7 @@ Enter confirms the answer and moves on.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual import events, on
@@ -17,6 +18,7 @@ from textual.widgets.selection_list import Selection
 from inburgering_tui.domain.answers import display_value
 from inburgering_tui.domain.forms import AnswerType, Question
 from inburgering_tui.i18n.catalogs import _
+from inburgering_tui.i18n.formatting import format_number
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.tui.messages import AnswerEdited
 
@@ -65,7 +67,7 @@ class TextAnswer(Input):
 class ChoiceAnswer(OptionList):
     """One of a few options (choice, yes/no, scale): number keys choose, Enter goes on."""
 
-    BINDINGS = [Binding("enter", "confirm", "Bevestigen", show=False)]
+    BINDINGS = [Binding("enter", "confirm", N_("Bevestigen"), show=False)]
 
     def __init__(self, question: Question, value: Any) -> None:
         self.question = question
@@ -122,7 +124,7 @@ class ChoiceAnswer(OptionList):
 class MultiAnswer(SelectionList[str]):
     """Several options: number keys or Space toggle, Enter goes on."""
 
-    BINDINGS = [Binding("enter", "confirm", "Bevestigen", show=False)]
+    BINDINGS = [Binding("enter", "confirm", N_("Bevestigen"), show=False)]
 
     def __init__(self, question: Question, value: Any) -> None:
         self.question = question
@@ -164,12 +166,31 @@ def _choice_values(question: Question) -> list[Any]:
     return [option.value for option in question.options]
 
 
-def _choice_labels(question: Question) -> list[str]:
+def _choice_labels(question: Question, translate: Callable[[str], str] = _) -> list[str]:
     if question.type == AnswerType.YESNO:
-        return [_(YES), _(NO)]
+        return [translate(YES), translate(NO)]
     if question.type == AnswerType.SCALE:
-        return [_(SCALE_LABELS[n]) for n in range(1, 6)]
-    return [_(option.label) for option in question.options]
+        return [translate(SCALE_LABELS[n]) for n in range(1, 6)]
+    return [translate(option.label) for option in question.options]
+
+
+def option_lines(question: Question, translate: Callable[[str], str], language: str = "nl") -> str:
+    """The numbered options as the interpreter reads them, one per line ("" when none).
+
+    For a number question with limits, the allowed range in the language's own number format.
+    """
+    if question.type == AnswerType.NUMBER and question.min is not None and question.max is not None:
+        low, high = format_number(question.min, language), format_number(question.max, language)
+        return f"{low} – {high}"
+    if question.type not in (
+        AnswerType.CHOICE,
+        AnswerType.MULTI,
+        AnswerType.YESNO,
+        AnswerType.SCALE,
+    ):
+        return ""
+    labels = _choice_labels(question, translate)
+    return "\n".join(f"{n}. {label}" for n, label in enumerate(labels, start=1))
 
 
 def _key_index(event: events.Key, question: Question, count: int) -> int | None:

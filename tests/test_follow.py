@@ -1,0 +1,70 @@
+"""The interpreter's follow view moves with the consultant and can never write."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from inburgering_tui.domain.forms import Form
+from inburgering_tui.i18n.catalogs import translator
+from inburgering_tui.settings import Settings
+from inburgering_tui.store.vault import Vault
+from inburgering_tui.tui.follow import FollowApp
+from inburgering_tui.tui.widgets.script_text import ScriptText
+
+from .conftest import PASSPHRASE
+
+
+async def test_follow_moves_with_a_scripted_intake_within_a_second(
+    vault: Vault, forms: dict[str, Form], intake_form: Form
+) -> None:
+    vault.create(PASSPHRASE).close()
+    mover = subprocess.Popen(
+        [sys.executable, "-m", "tests.intake_mover", str(vault.home), PASSPHRASE, "6"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ},
+    )
+    assert mover.stdin is not None and mover.stdout is not None
+    store = vault.unlock(PASSPHRASE, read_only=True)
+    app = FollowApp(vault, forms, Settings(bidi="app"), "ar", store=store)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            for _step in range(6):
+                question_id = mover.stdout.readline().strip()
+                moved_at = time.monotonic()
+                while app.screen.question_id != question_id:  # type: ignore[attr-defined]
+                    assert time.monotonic() - moved_at < 1.0, f"follow lagged on {question_id}"
+                    await pilot.pause(0.05)
+                question = intake_form.question(question_id)
+                assert question is not None
+                shown = app.screen.query_one("#follow-prompt", ScriptText)
+                assert shown.text == translator("ar")(question.prompt)
+                assert shown.language == "ar"
+                mover.stdin.write("\n")
+                mover.stdin.flush()
+    finally:
+        mover.wait(timeout=10)
+        store.close()
+
+
+def test_the_follow_store_refuses_every_write(vault: Vault) -> None:
+    writable = vault.create(PASSPHRASE)
+    case = writable.create_case(
+        {"given_names": "A", "family_name": "B", "doelgroep": "gezinsmigrant"}
+    )
+    writable.close()
+    follower = vault.unlock(PASSPHRASE, read_only=True)
+    with pytest.raises(Exception, match=r"readonly|read-only|attempt to write"):
+        follower.save_answer(case.id, "brede-intake", 1, "opleiding", "x", "poging")
+    with pytest.raises(Exception, match=r"readonly|read-only|attempt to write"):
+        follower.set_position(case.id, "brede-intake", "x")
+    follower.close()
+    reopened = vault.unlock(PASSPHRASE)
+    assert reopened.answers(case.id, "brede-intake") == {}
+    reopened.close()

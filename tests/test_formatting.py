@@ -1,0 +1,69 @@
+"""Dates and numbers in the interview language, and the bidi helpers, without the UI."""
+
+from datetime import date
+
+import pytest
+
+from inburgering_tui.i18n.bidi import app_reorders, display_line, is_rtl, layout, wrap_logical
+from inburgering_tui.i18n.formatting import babel_locale, format_day, format_number
+
+DAY = date(2026, 3, 5)
+
+
+@pytest.mark.parametrize(
+    ("language", "month"),
+    [("nl", "maart"), ("en", "March"), ("tr", "Mart"), ("ar", "مارس"), ("fa", "مارس")],
+)
+def test_dates_use_the_languages_month_names(language: str, month: str) -> None:
+    assert month in format_day(DAY, language)
+
+
+def test_tigrinya_dates_work_with_babels_thin_data() -> None:
+    shown = format_day(DAY, "ti")
+    assert "2026" in shown and shown.strip()
+
+
+def test_dari_falls_back_to_persian_and_unknown_to_english() -> None:
+    assert babel_locale("prs").language == "fa"
+    assert babel_locale("xx").language == "en"
+
+
+def test_numbers_follow_the_language() -> None:
+    assert format_number(1234.5, "nl") == "1.234,5"
+    assert format_number(1234.5, "en") == "1,234.5"
+
+
+def test_direction_comes_from_the_language_not_the_text() -> None:
+    assert is_rtl("ar") and is_rtl("fa")
+    assert not is_rtl("ti") and not is_rtl("tr") and not is_rtl("nl")
+    # Dutch text tagged as Arabic is still laid out right-to-left: the tag decides.
+    assert layout("Ja nee", 10, rtl=is_rtl("ar"), reorder=True) == ["    nee Ja"]
+
+
+def test_numbers_and_identifiers_keep_their_order_inside_arabic() -> None:
+    shown = display_line("رقم 2027-0042 تاريخ 05-03-2024", rtl=True, reorder=True)
+    assert "2027-0042" in shown and "05-03-2024" in shown
+    assert "\u2066" not in shown and "\u2069" not in shown
+
+
+def test_wrapping_happens_in_logical_order_before_reordering() -> None:
+    text = "واحد اثنان ثلاثة اربعة خمسة ستة"
+    lines = wrap_logical(text, 12)
+    assert " ".join(lines) == text  # reading order of the lines is the text's order
+    shown = layout(text, 12, rtl=True, reorder=True)
+    assert len(shown) == len(lines)
+    assert all(len(line) == 12 for line in shown)  # right-aligned to the width
+
+
+@pytest.mark.parametrize(
+    ("mode", "environ", "reorders"),
+    [
+        ("auto", {}, True),
+        ("auto", {"VTE_VERSION": "7200"}, False),
+        ("auto", {"KONSOLE_VERSION": "230800"}, False),
+        ("app", {"VTE_VERSION": "7200"}, True),
+        ("terminal", {}, False),
+    ],
+)
+def test_who_reorders(mode: str, environ: dict[str, str], reorders: bool) -> None:
+    assert app_reorders(mode, environ) is reorders
