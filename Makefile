@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint catalogs clean
+.PHONY: demo test lint catalogs clean system-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,10 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(VENV)/.dev
+system-packages:
+	./scripts/install-system-packages
+
+test: system-packages $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

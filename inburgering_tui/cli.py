@@ -89,23 +89,19 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_cases_list(args: argparse.Namespace, settings: Settings) -> None:
-    from inburgering_tui.domain.case_rules import age_on
-    from inburgering_tui.domain.intake import CaseFacts, IntakeWalk
+    from inburgering_tui.overview import case_overviews
 
     form = _forms(settings)[settings.intake_form]
     store = _open_store(Vault(), settings)
-    today = date.today()
-    summaries = store.intake_summaries(form.id)
+    overviews = case_overviews(
+        store, form, date.today(), settings.local_practice, search=args.search or "", sort=args.sort
+    )
+    store.close()
     rows = []
-    for case in store.list_cases(args.search or "", args.sort):
-        summary = summaries.get(case.id, {"answers": {}, "skipped": {}})
-        walk = IntakeWalk(
-            form,
-            CaseFacts(case.doelgroep, age_on(case.date_of_birth, today)),
-            summary["answers"],
-            summary["skipped"],
-        )
+    for item in overviews:
+        case, walk = item.case, item.walk
         done, total = walk.progress()
+        upcoming = item.next_deadline
         rows.append(
             {
                 "id": case.id,
@@ -124,18 +120,21 @@ def cmd_cases_list(args: argparse.Namespace, settings: Settings) -> None:
                     "domains_total": total,
                     "domains": {s.id: walk.status(s).value for s in form.sections},
                 },
+                "next_deadline": upcoming.as_json() if upcoming else None,
+                "deadlines": [deadline.as_json() for deadline in item.deadlines],
             }
         )
-    store.close()
     if args.json:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return
     for row in rows:
         intake = row["intake"]
+        upcoming = row["next_deadline"]
+        due = f"  {upcoming['rule']} {upcoming['due']} ({upcoming['status']})" if upcoming else ""
         print(
             f"{row['id'][:8]}  {row['family_name']}, {row['given_names']}  "
-            f"{row['doelgroep']}  intake {intake['domains_done']}/{intake['domains_total']}"
+            f"{row['doelgroep']}  intake {intake['domains_done']}/{intake['domains_total']}{due}"
         )
 
 

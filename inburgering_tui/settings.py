@@ -18,6 +18,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from inburgering_tui.domain.deadlines import LocalPractice
 from inburgering_tui.i18n.bidi import BidiMode
 from inburgering_tui.i18n.catalogs import UI_LANGUAGES
 
@@ -32,7 +33,9 @@ def default_forms_dir() -> Path:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="INBURGERING_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="INBURGERING_", env_nested_delimiter="__", extra="ignore"
+    )
 
     ui_language: str = Field("nl", description="Language of the consultant's screens: nl or en.")
     idle_lock_minutes: float = Field(
@@ -48,6 +51,10 @@ class Settings(BaseSettings):
     bidi: BidiMode = Field(
         BidiMode.AUTO,
         description="Who reorders right-to-left text: auto, app (xterm, tmux) or terminal (VTE, Konsole).",
+    )
+    local_practice: LocalPractice = Field(
+        default_factory=LocalPractice,
+        description="Municipal deadline choices ([local_practice] in the file), see DOMAIN.md.",
     )
     keymap: dict[str, str] = Field(
         default_factory=dict,

@@ -20,7 +20,9 @@ IDENT = r"^[a-z][a-z0-9_]*$"
 SUMMARY_SUFFIX = "__samenvatting"
 SCORE_SUFFIX = "__score"
 SUMMARY_PROMPT = N_("Samenvatting van de consulent voor dit onderwerp")
-SCORE_PROMPT = N_("Hoe zelfredzaam is de persoon op dit onderwerp? (1 = niet, 5 = helemaal)")
+SCORE_PROMPT = N_(
+    "Hoe zelfredzaam is de persoon op dit onderwerp? (1 = acute problemen, 5 = volledig zelfredzaam)"
+)
 SCORE_HELP = N_(
     "1 = acute problematiek, 2 = niet zelfredzaam, 3 = beperkt zelfredzaam, "
     "4 = voldoende zelfredzaam, 5 = volledig zelfredzaam."

@@ -162,6 +162,14 @@ class Store:
             query = select(Conversation).where(Conversation.case_id == case_id)
             return list(session.exec(query.order_by(Conversation.held_on)).all())
 
+    def first_conversation_dates(self) -> dict[str, Any]:
+        """Per case, the date of its first intake conversation (rule T1 is met by it)."""
+        query = select(Conversation.case_id, func.min(Conversation.held_on)).group_by(
+            Conversation.case_id
+        )
+        with self._session() as session:
+            return {case_id: held_on for case_id, held_on in session.exec(query).all()}
+
     def add_conversation(self, case_id: str, **fields: Any) -> Conversation:
         conversation = Conversation(case_id=case_id, **fields)
         with self._session() as session:

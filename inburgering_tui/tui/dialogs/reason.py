@@ -25,7 +25,7 @@ class ReasonDialog(ModalScreen[str | None]):
         with Vertical(classes="dialog-box"):
             yield Static(self.title_text, classes="dialog-title")
             yield Input(value=self.current, placeholder=_("Reden"), id="reason")
-            yield Label("", classes="error", id="reason-error")
+            yield Label("", classes="error", id="reason-error", markup=False)
             yield Static(_("Enter: bewaren · Esc: annuleren"), classes="hint")
 
     @on(Input.Submitted)

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from inburgering_tui.domain.intake import IntakeWalk
+from inburgering_tui.domain.deadlines import (
+    STATUS_LABELS,
+    Deadline,
+    LocalPractice,
+    Status,
+    is_due_soon,
+)
 from inburgering_tui.i18n.catalogs import _, language_name, ngettext, ui_language
 from inburgering_tui.i18n.markers import N_
+from inburgering_tui.overview import one_case
 from inburgering_tui.tui.footer import KeyHints
 from inburgering_tui.tui.labels import (
     doelgroep_label,
-    facts_for,
     literacy_label,
     relation_label,
     sex_label,
@@ -40,13 +48,15 @@ class CaseScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll():
-            yield Static("", id="case-title", classes="screen-title")
-            yield Static("", id="case-details")
+            yield Static("", id="case-title", classes="screen-title", markup=False)
+            yield Static("", id="intake-progress", markup=False)
+            yield Static("", id="case-details", markup=False)
             yield Static(_("Huishouden"), classes="section-title")
             yield DataTable(id="household", cursor_type="row")
             yield Static(_("Intakegesprekken"), classes="section-title")
             yield DataTable(id="conversations", cursor_type="row")
-            yield Static("", id="intake-progress", classes="section-title")
+            yield Static(_("Termijnen"), classes="section-title")
+            yield DataTable(id="deadlines", cursor_type="row")
         yield KeyHints()
 
     def on_mount(self) -> None:
@@ -96,7 +106,9 @@ class CaseScreen(Screen[None]):
         household.add_columns(_("Naam"), _("Relatie"), _("Geboortedatum"))
         for member in store.household(self.case_id):
             household.add_row(
-                member.name, relation_label(member.relation), show_date(member.date_of_birth)
+                Text(member.name),
+                relation_label(member.relation),
+                show_date(member.date_of_birth),
             )
         conversations = self.query_one("#conversations", DataTable)
         conversations.clear(columns=True)
@@ -104,17 +116,16 @@ class CaseScreen(Screen[None]):
         for conversation in store.conversations(self.case_id):
             conversations.add_row(
                 show_date(conversation.held_on),
-                conversation.place or "–",
-                conversation.interpreter_name or "–",
+                Text(conversation.place or "–"),
+                Text(conversation.interpreter_name or "–"),
                 language_name(conversation.interview_language, ui_language()),
             )
         form = self.app.intake_form  # type: ignore[attr-defined]
-        walk = IntakeWalk(
-            form,
-            facts_for(case, today),
-            store.answers(self.case_id, form.id),
-            store.skipped_sections(self.case_id, form.id),
-        )
+        practice = self.app.settings.local_practice  # type: ignore[attr-defined]
+        item = one_case(store, form, self.case_id, today, practice)
+        assert item is not None
+        walk = item.walk
+        self._show_deadlines(item.deadlines, today, practice)
         done, total = walk.progress()
         self.query_one("#intake-progress", Static).update(
             ngettext(
@@ -123,6 +134,29 @@ class CaseScreen(Screen[None]):
                 total,
             ).format(done=done, total=total)
         )
+
+    def _show_deadlines(
+        self, deadlines: list[Deadline], today: date, practice: LocalPractice
+    ) -> None:
+        table = self.query_one("#deadlines", DataTable)
+        table.clear(columns=True)
+        table.add_columns(_("Regel"), _("Termijn"), _("Datum"), _("Status"), _("Waarom"))
+        for deadline in deadlines:
+            style = ""
+            if deadline.status == Status.OVERDUE:
+                style = "bold red"
+            elif is_due_soon(deadline, today, practice):
+                style = "bold yellow"
+            elif deadline.status in (Status.NOT_APPLICABLE, Status.DONE):
+                style = "dim"
+            params = {k: _(v) if isinstance(v, str) else v for k, v in deadline.params.items()}
+            table.add_row(
+                Text(f"{deadline.rule} ({deadline.source})", style=style),
+                Text(_(deadline.title), style=style),
+                Text(show_date(deadline.due), style=style),
+                Text(_(STATUS_LABELS[deadline.status]), style=style),
+                Text(_(deadline.reason).format(**params) if deadline.reason else "", style=style),
+            )
 
     def action_back(self) -> None:
         self.dismiss()

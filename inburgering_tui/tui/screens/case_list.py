@@ -1,18 +1,22 @@
-"""The case list: search by name or V-nummer, sort, open, create."""
+"""The case list: search by name or V-nummer, sort, filter on deadlines, open, create."""
 
 from __future__ import annotations
 
+from datetime import date
+
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
-from inburgering_tui.domain.intake import IntakeWalk
+from inburgering_tui.domain.deadlines import Deadline, LocalPractice, Status, is_due_soon
 from inburgering_tui.i18n.catalogs import _, ngettext
 from inburgering_tui.i18n.markers import N_
+from inburgering_tui.overview import CaseOverview, case_overviews
 from inburgering_tui.tui.footer import KeyHints
-from inburgering_tui.tui.labels import doelgroep_label, facts_for, progress_label, show_date
+from inburgering_tui.tui.labels import doelgroep_label, progress_label, show_date
 
 SORTS = ("name", "updated", "created", "koppeling")
 SORT_LABELS = {
@@ -21,6 +25,12 @@ SORT_LABELS = {
     "created": N_("nieuwste eerst"),
     "koppeling": N_("koppelingsdatum"),
 }
+FILTERS = ("all", "overdue", "due_soon")
+FILTER_LABELS = {
+    "all": N_("alle zaken"),
+    "overdue": N_("termijn verlopen"),
+    "due_soon": N_("termijn verloopt binnenkort"),
+}
 
 
 class CaseListScreen(Screen[None]):
@@ -28,6 +38,7 @@ class CaseListScreen(Screen[None]):
         Binding("n", "new_case", N_("Nieuwe zaak"), id="cases.new"),
         Binding("slash", "search", N_("Zoeken"), id="cases.search"),
         Binding("s", "cycle_sort", N_("Sorteren"), id="cases.sort"),
+        Binding("f", "cycle_filter", N_("Filter termijnen"), id="cases.filter"),
         Binding("enter", "open_case", N_("Openen"), id="cases.open", show=False),
         Binding("escape", "clear_search", N_("Zoekterm wissen"), id="cases.clear", show=False),
     ]
@@ -35,12 +46,13 @@ class CaseListScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__(id="cases")
         self.sort = "name"
+        self.filter = "all"
         self.search_text = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(placeholder=_("Zoek op naam of V-nummer"), id="case-search")
-        yield Static("", id="case-count")
+        yield Static("", id="case-count", markup=False)
         yield DataTable(id="case-table", cursor_type="row", zebra_stripes=True)
         yield KeyHints()
 
@@ -66,39 +78,73 @@ class CaseListScreen(Screen[None]):
             (_("Doelgroep"), "doelgroep"),
             (_("Koppeling"), "koppeling"),
             (_("Intake"), "intake"),
+            (_("Volgende termijn"), "deadline"),
             (_("Consulent"), "consultant"),
         ):
             table.add_column(label, key=key)
 
     def reload(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
+        app = self.app
+        store = app.store  # type: ignore[attr-defined]
         if store is None:
             return
-        form = self.app.intake_form  # type: ignore[attr-defined]
-        today = self.app.today()  # type: ignore[attr-defined]
-        cases = store.list_cases(self.search_text, self.sort)
-        summaries = store.intake_summaries(form.id)
+        today = app.today()  # type: ignore[attr-defined]
+        practice = app.settings.local_practice  # type: ignore[attr-defined]
+        overviews = case_overviews(
+            store,
+            app.intake_form,
+            today,
+            practice,
+            search=self.search_text,
+            sort=self.sort,  # type: ignore[attr-defined]
+        )
+        shown = [item for item in overviews if self._passes(item, today, practice)]
         table = self.query_one(DataTable)
         selected = self._selected_id()
         table.clear()
-        for case in cases:
-            summary = summaries.get(case.id, {"answers": {}, "skipped": {}})
-            walk = IntakeWalk(form, facts_for(case, today), summary["answers"], summary["skipped"])
-            table.add_row(
+        for item in shown:
+            case = item.case
+            cells = (
                 f"{case.family_name}, {case.given_names}",
                 case.v_nummer or "–",
                 doelgroep_label(case.doelgroep),
                 show_date(case.koppelingsdatum),
-                progress_label(walk),
-                case.consultant or "–",
+                progress_label(item.walk),
+            )
+            # Text, not markup: a name may contain "[" and must show as typed.
+            table.add_row(
+                *(Text(cell) for cell in cells),
+                self._deadline_cell(item.next_deadline, today, practice),
+                Text(case.consultant or "–"),
                 key=case.id,
             )
-        if selected is not None and selected in {c.id for c in cases}:
+        if selected is not None and selected in {item.case.id for item in shown}:
             table.move_cursor(row=table.get_row_index(selected))
         count = ngettext(
-            "{n} zaak, gesorteerd op {sort}", "{n} zaken, gesorteerd op {sort}", len(cases)
-        ).format(n=len(cases), sort=_(SORT_LABELS[self.sort]))
+            "{n} zaak, gesorteerd op {sort}", "{n} zaken, gesorteerd op {sort}", len(shown)
+        ).format(n=len(shown), sort=_(SORT_LABELS[self.sort]))
+        if self.filter != "all":
+            count += " · " + _(FILTER_LABELS[self.filter])
         self.query_one("#case-count", Static).update(count)
+
+    def _passes(self, item: CaseOverview, today: date, practice: LocalPractice) -> bool:
+        if self.filter == "all":
+            return True
+        if self.filter == "overdue":
+            return any(d.status == Status.OVERDUE for d in item.deadlines)
+        return any(is_due_soon(d, today, practice) for d in item.deadlines)
+
+    def _deadline_cell(
+        self, deadline: Deadline | None, today: date, practice: LocalPractice
+    ) -> Text:
+        if deadline is None or deadline.due is None:
+            return Text("–")
+        text = f"{show_date(deadline.due)} {deadline.rule} {_(deadline.title)}"
+        if deadline.status == Status.OVERDUE:
+            return Text(text, style="bold red")
+        if is_due_soon(deadline, today, practice):
+            return Text(text, style="bold yellow")
+        return Text(text)
 
     def _selected_id(self) -> str | None:
         table = self.query_one(DataTable)
@@ -142,6 +188,10 @@ class CaseListScreen(Screen[None]):
         search = self.query_one("#case-search", Input)
         search.value = ""
         self.query_one(DataTable).focus()
+
+    def action_cycle_filter(self) -> None:
+        self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
+        self.reload()
 
     def action_cycle_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]

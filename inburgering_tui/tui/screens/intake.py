@@ -82,21 +82,23 @@ class IntakeScreen(Screen[None]):
                 yield DomainSidebar(id="domains")
                 yield Static(DomainSidebar.legend(), id="domain-legend")
             with VerticalScroll(id="question-pane"):
-                yield Static("", id="domain-title", classes="screen-title")
-                yield Static("", id="question-count")
+                yield Static("", id="domain-title", classes="screen-title", markup=False)
+                yield Static("", id="question-count", markup=False)
                 with Horizontal(id="question-columns"):
                     with Vertical(id="consultant-column"):
-                        yield Static("", id="question-prompt")
-                        yield Static("", id="question-help")
+                        yield Static("", id="question-prompt", markup=False)
+                        yield Static("", id="question-help", markup=False)
                     with Vertical(id="interview-column"):
-                        yield Static("", id="interview-language", classes="column-title")
+                        yield Static(
+                            "", id="interview-language", classes="column-title", markup=False
+                        )
                         yield ScriptText(id="interview-prompt", reorder=self._reorder())
                         yield ScriptText(id="interview-help", reorder=self._reorder())
                         yield ScriptText(id="interview-options", reorder=self._reorder())
                 yield Vertical(id="answer-slot")
-                yield Label("", id="answer-error", classes="error")
-                yield Static("", id="save-state")
-                yield Static("", id="historical")
+                yield Label("", id="answer-error", classes="error", markup=False)
+                yield Static("", id="save-state", markup=False)
+                yield Static("", id="historical", markup=False)
         yield KeyHints()
 
     def on_mount(self) -> None:
@@ -159,6 +161,11 @@ class IntakeScreen(Screen[None]):
         title = _(section.title)
         if section.special_category:
             title += "  " + _("[bijzondere persoonsgegevens]")
+        if section.id in self.walk.skipped:
+            reason = self.walk.skipped[section.id]
+            title += "\n" + _("Overgeslagen: {reason} (Ctrl+O zet het weer open)").format(
+                reason=reason
+            )
         self.query_one("#domain-title", Static).update(title)
         self.query_one("#question-count", Static).update(
             _("Vraag {n} van {total}").format(n=number, total=len(shown))

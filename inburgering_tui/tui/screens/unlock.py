@@ -30,7 +30,7 @@ class UnlockScreen(Screen[None]):
                 yield Input(
                     password=True, placeholder=_("Herhaal de wachtwoordzin"), id="passphrase2"
                 )
-            yield Label("", id="unlock-error", classes="error")
+            yield Label("", id="unlock-error", classes="error", markup=False)
             if self.app.unlock_hint:  # type: ignore[attr-defined]
                 yield Static(self.app.unlock_hint, classes="hint")  # type: ignore[attr-defined]
             yield LoadingIndicator(id="unlock-busy")

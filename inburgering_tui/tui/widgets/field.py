@@ -19,7 +19,7 @@ class LabelledField(Vertical):
     def compose(self) -> ComposeResult:
         yield Label(self.label_text, classes="field-label")
         yield self.control
-        yield Label("", classes="error field-error")
+        yield Label("", classes="error field-error", markup=False)
 
     def show_error(self, message: str) -> None:
         self.query_one(".field-error", Label).update(message)

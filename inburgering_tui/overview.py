@@ -1,0 +1,84 @@
+"""Each case with its intake progress and deadlines: what the case list, the case screen and
+``cases list --json`` show. Joins the store's data with the domain's rules; no UI here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from inburgering_tui.domain.case_facts import deadline_facts
+from inburgering_tui.domain.case_rules import age_on
+from inburgering_tui.domain.deadlines import Deadline, LocalPractice, compute, next_deadline
+from inburgering_tui.domain.forms import Form
+from inburgering_tui.domain.intake import CaseFacts, IntakeWalk
+from inburgering_tui.store.models import Case
+from inburgering_tui.store.repository import Store
+
+_EMPTY = {"answers": {}, "skipped": {}}
+
+
+@dataclass(frozen=True)
+class CaseOverview:
+    case: Case
+    walk: IntakeWalk
+    deadlines: list[Deadline]
+
+    @property
+    def next_deadline(self) -> Deadline | None:
+        return next_deadline(self.deadlines)
+
+
+def overview(
+    case: Case,
+    form: Form,
+    summary: dict,
+    first_conversation: date | None,
+    today: date,
+    practice: LocalPractice,
+) -> CaseOverview:
+    walk = IntakeWalk(
+        form,
+        CaseFacts(case.doelgroep, age_on(case.date_of_birth, today)),
+        summary["answers"],
+        summary["skipped"],
+    )
+    values = {qid: answer.value for qid, answer in summary["answers"].items()}
+    facts = deadline_facts(case, values, first_conversation)
+    return CaseOverview(case, walk, compute(facts, today, practice))
+
+
+def case_overviews(
+    store: Store,
+    form: Form,
+    today: date,
+    practice: LocalPractice,
+    *,
+    search: str = "",
+    sort: str = "name",
+) -> list[CaseOverview]:
+    summaries = store.intake_summaries(form.id)
+    first_conversations = store.first_conversation_dates()
+    return [
+        overview(
+            case,
+            form,
+            summaries.get(case.id, _EMPTY),
+            first_conversations.get(case.id),
+            today,
+            practice,
+        )
+        for case in store.list_cases(search, sort)
+    ]
+
+
+def one_case(
+    store: Store, form: Form, case_id: str, today: date, practice: LocalPractice
+) -> CaseOverview | None:
+    case = store.get_case(case_id)
+    if case is None:
+        return None
+    answers = store.answers(case_id, form.id)
+    summary = {"answers": answers, "skipped": store.skipped_sections(case_id, form.id)}
+    conversations = store.conversations(case_id)
+    first = conversations[0].held_on if conversations else None
+    return overview(case, form, summary, first, today, practice)
