@@ -138,6 +138,32 @@ def cmd_cases_list(args: argparse.Namespace, settings: Settings) -> None:
         )
 
 
+def cmd_cases_import(args: argparse.Namespace, settings: Settings) -> None:
+    from inburgering_tui.domain.koppelingen import ImportFileError, plan_import, read_rows
+    from inburgering_tui.i18n.catalogs import _, set_ui_language
+
+    set_ui_language(settings.ui_language)
+    path: Path = args.file
+    try:
+        rows = read_rows(path.name, path.read_bytes())
+    except (OSError, ImportFileError) as exc:
+        raise CliError(str(exc)) from None
+    store = _open_store(Vault(), settings)
+    known_v, known_bsn = store.known_identifiers()
+    plan = plan_import(rows, date.today(), known_v, known_bsn)
+    # The file name, not its content, goes into the audit log.
+    created = store.create_cases(plan.accepted, source=path.name) if plan.accepted else []
+    store.close()
+    for rejected in plan.rejected:
+        reasons = "; ".join(
+            f"{field}: {_(why.msgid).format(**why.params)}" for field, why in rejected.problems
+        )
+        print(f"row {rejected.row}: rejected: {reasons}", file=sys.stderr)
+    print(f"{len(created)} imported, {len(plan.rejected)} rejected")
+    if plan.rejected:
+        raise SystemExit(1)
+
+
 def cmd_follow(args: argparse.Namespace, settings: Settings) -> None:
     from inburgering_tui.i18n.catalogs import available_languages
     from inburgering_tui.tui.follow import FollowApp
@@ -207,6 +233,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     follow.add_argument("--lang", required=True, help="the person's language, e.g. ar, ti, fa")
     follow.set_defaults(handler=cmd_follow)
+
+    importing = case_commands.add_parser(
+        "import", help="pre-register cases from a koppelingen list (CSV or JSON)"
+    )
+    importing.add_argument("file", type=Path, help="CSV with a header row, or a JSON list")
+    importing.set_defaults(handler=cmd_cases_import)
 
     passphrase = commands.add_parser("passphrase", help="change the store's passphrase")
     passphrase.set_defaults(handler=cmd_passphrase)

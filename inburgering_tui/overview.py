@@ -12,6 +12,7 @@ from inburgering_tui.domain.deadlines import Deadline, LocalPractice, compute, n
 from inburgering_tui.domain.forms import Form
 from inburgering_tui.domain.intake import CaseFacts, IntakeWalk
 from inburgering_tui.store.models import Case
+from inburgering_tui.store.pip_repository import PipStore
 from inburgering_tui.store.repository import Store
 
 _EMPTY = {"answers": {}, "skipped": {}}
@@ -35,6 +36,7 @@ def overview(
     first_conversation: date | None,
     today: date,
     practice: LocalPractice,
+    pip: dict | None = None,
 ) -> CaseOverview:
     walk = IntakeWalk(
         form,
@@ -43,7 +45,7 @@ def overview(
         summary["skipped"],
     )
     values = {qid: answer.value for qid, answer in summary["answers"].items()}
-    facts = deadline_facts(case, values, first_conversation)
+    facts = deadline_facts(case, values, first_conversation, pip)
     return CaseOverview(case, walk, compute(facts, today, practice))
 
 
@@ -58,6 +60,7 @@ def case_overviews(
 ) -> list[CaseOverview]:
     summaries = store.intake_summaries(form.id)
     first_conversations = store.first_conversation_dates()
+    pips = PipStore(store).facts_per_case()
     return [
         overview(
             case,
@@ -66,6 +69,7 @@ def case_overviews(
             first_conversations.get(case.id),
             today,
             practice,
+            pips.get(case.id),
         )
         for case in store.list_cases(search, sort)
     ]
@@ -81,4 +85,5 @@ def one_case(
     summary = {"answers": answers, "skipped": store.skipped_sections(case_id, form.id)}
     conversations = store.conversations(case_id)
     first = conversations[0].held_on if conversations else None
-    return overview(case, form, summary, first, today, practice)
+    pip = PipStore(store).facts_per_case().get(case_id)
+    return overview(case, form, summary, first, today, practice, pip)

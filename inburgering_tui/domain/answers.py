@@ -142,3 +142,29 @@ def display_value(question: Question, value: Any) -> str:
     if question.type == AnswerType.NUMBER:
         return _plain(value).replace(".", ",")
     return str(value)
+
+
+def parse_optional_date(text: str) -> date | Invalid | None:
+    """Empty is None; otherwise a date as :func:`parse_date` reads it."""
+    return parse_date(text) if text.strip() else None
+
+
+def parse_hours(text: str) -> float | Invalid | None:
+    """Hours as typed (decimal comma or dot); empty is None; never negative."""
+    cleaned = text.strip().replace(",", ".")
+    if not cleaned:
+        return None
+    try:
+        hours = float(cleaned)
+    except ValueError:
+        return Invalid(N_("Vul een getal in."))
+    if hours < 0 or hours > 10000:
+        return Invalid(N_("Vul een getal in van {min} tot en met {max}."), {"min": 0, "max": 10000})
+    return hours
+
+
+def format_hours(value: float | None) -> str:
+    """Hours as a Dutch consultant writes them: 12, 2,5."""
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else str(value).replace(".", ",")

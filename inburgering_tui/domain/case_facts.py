@@ -11,14 +11,20 @@ from datetime import date
 from typing import Any
 
 from inburgering_tui.domain.deadlines import DeadlineFacts
+from inburgering_tui.domain.leerroute import RouteInputs
 
 LBT_DATE = "lbt_datum"
 LBT_EXEMPT = "lbt_vrijgesteld"
+LBT_OUTCOME = "lbt_uitkomst"
 ON_BIJSTAND = "fin_bijstand"
 BIJSTAND_START = "fin_bijstand_start"
+EDUCATION_LEVEL = "opleiding_niveau"
+WANTS_TO_STUDY = "opleiding_studiewens"
+LITERACY = "alfa_geletterdheid"
+YOUNG_CHILDREN = "kinderen_0_6"
 
 
-def _date(value: Any) -> date | None:
+def as_date(value: Any) -> date | None:
     if isinstance(value, str):
         try:
             return date.fromisoformat(value)
@@ -28,17 +34,54 @@ def _date(value: Any) -> date | None:
 
 
 def deadline_facts(
-    case: Any, answers: Mapping[str, Any], first_conversation: date | None
+    case: Any,
+    answers: Mapping[str, Any],
+    first_conversation: date | None,
+    pip: Mapping[str, Any] | None = None,
 ) -> DeadlineFacts:
-    """``case`` has the registered dates; ``answers`` maps question ids to answer values."""
+    """``case`` has the registered dates; ``answers`` maps question ids to answer values;
+    ``pip`` is what the PIP store knows (first dagtekening, latest content, last talk)."""
+    pip = pip or {}
+    content = pip.get("content") or {}
+    pvt_done = [
+        as_date(a.get("end"))
+        for a in content.get("afspraken", [])
+        if a.get("kind") == "pvt" and a.get("status") == "afgerond"
+    ]
     return DeadlineFacts(
         doelgroep=case.doelgroep,
         koppelingsdatum=case.koppelingsdatum,
         kennisgeving_date=case.kennisgeving_date,
         brp_date=case.brp_date,
         first_intake_date=first_conversation,
-        lbt_date=_date(answers.get(LBT_DATE)),
+        lbt_date=as_date(answers.get(LBT_DATE)),
         lbt_exempt=answers.get(LBT_EXEMPT) is True,
         on_bijstand=answers.get(ON_BIJSTAND) is True,
-        bijstand_start=_date(answers.get(BIJSTAND_START)),
+        bijstand_start=as_date(answers.get(BIJSTAND_START)),
+        pip_dagtekening=pip.get("dagtekening"),
+        pip_waiting_since=as_date(content.get("waiting_since")),
+        pip_info_received=as_date(content.get("info_received")),
+        last_progress_talk=pip.get("last_talk"),
+        pvt_signed=next((d for d in pvt_done if d), None),
     )
+
+
+def route_inputs(case: Any, answers: Mapping[str, Any], age: int | None) -> RouteInputs:
+    """What the leerroute advice needs; literacy from the intake, else from the case."""
+    literacy = answers.get(LITERACY)
+    if literacy in (None, "onbekend"):
+        literacy = case.literacy
+    return RouteInputs(
+        doelgroep=case.doelgroep,
+        lbt_outcome=answers.get(LBT_OUTCOME),
+        lbt_exempt=answers.get(LBT_EXEMPT) is True,
+        age=age,
+        education_level=answers.get(EDUCATION_LEVEL),
+        wants_to_study=answers.get(WANTS_TO_STUDY) is True,
+        literacy=literacy,
+    )
+
+
+def has_young_children(answers: Mapping[str, Any]) -> bool:
+    count = answers.get(YOUNG_CHILDREN)
+    return isinstance(count, int | float) and count >= 1

@@ -50,6 +50,10 @@ class LocalPractice(BaseModel):
     )
     pvt_within_months: int = Field(12, ge=1, description="T13: PVT signed after settling (000).")
     due_soon_days: int = Field(14, ge=0, description="Highlight deadlines this close.")
+    map_hours_norm: int = Field(40, ge=1, description="MAP: minimum hours (000 §1.8).")
+    onderwijs_age_limit: int = Field(
+        28, ge=16, description="L1: the municipality's 'under N' for the onderwijsroute (000: 28)."
+    )
 
 
 @dataclass(frozen=True)

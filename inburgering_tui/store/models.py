@@ -105,3 +105,33 @@ class AuditEvent(SQLModel, table=True):
     action: str
     case_id: str | None = Field(default=None, index=True)
     subject: str = ""
+
+
+class PipVersion(SQLModel, table=True):
+    """One version of a case's PIP. A set version (status "set") never changes again: the
+    database refuses it; a change makes a new version with its reason."""
+
+    __table_args__ = (UniqueConstraint("case_id", "number"),)
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    case_id: str = Field(foreign_key="case.id", index=True, ondelete="CASCADE")
+    number: int
+    status: str = "draft"  # draft | set
+    reason: str = ""  # why this version exists (first PIP, voortgangsgesprek, route change)
+    content: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    agreement: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    dagtekening: date | None = None
+    set_by: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ProgressTalk(SQLModel, table=True):
+    """A voortgangsgesprek: progress and problems per theme; it may lead to a new PIP version."""
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    case_id: str = Field(foreign_key="case.id", index=True, ondelete="CASCADE")
+    held_on: date
+    notes: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    amended_version_id: str | None = Field(default=None, foreign_key="pipversion.id")
+    created_at: datetime = Field(default_factory=utcnow)

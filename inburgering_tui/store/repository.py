@@ -74,25 +74,25 @@ class Store:
         self.engine.dispose()
 
     @contextmanager
-    def _session(self) -> Iterator[Session]:
+    def session(self) -> Iterator[Session]:
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
 
-    def _audit(self, session: Session, action: str, case_id: str | None, subject: str = "") -> None:
+    def audit(self, session: Session, action: str, case_id: str | None, subject: str = "") -> None:
         session.add(AuditEvent(actor=self.actor, action=action, case_id=case_id, subject=subject))
 
     # -- cases -----------------------------------------------------------------------------
 
     def create_case(self, fields: dict[str, Any]) -> Case:
         case = Case(**{k: v for k, v in fields.items() if k in CASE_FIELDS})
-        with self._session() as session:
+        with self.session() as session:
             session.add(case)
-            self._audit(session, "case.create", case.id)
+            self.audit(session, "case.create", case.id)
             session.commit()
         return case
 
     def update_case(self, case_id: str, fields: dict[str, Any]) -> Case:
-        with self._session() as session:
+        with self.session() as session:
             case = session.get_one(Case, case_id)
             changed = sorted(
                 k for k in fields if k in CASE_FIELDS and getattr(case, k) != fields[k]
@@ -102,12 +102,28 @@ class Store:
             if changed:
                 case.updated_at = utcnow()
                 # Field names only: the values are personal data and stay in their columns.
-                self._audit(session, "case.update", case_id, ",".join(changed))
+                self.audit(session, "case.update", case_id, ",".join(changed))
             session.commit()
         return case
 
+    def create_cases(self, rows: list[dict[str, Any]], source: str) -> list[str]:
+        """Register many cases in one transaction (an import): all of them or none."""
+        cases = [Case(**{k: v for k, v in row.items() if k in CASE_FIELDS}) for row in rows]
+        with self.session() as session:
+            for case in cases:
+                session.add(case)
+                self.audit(session, "case.import", case.id, source)
+            session.commit()
+        return [case.id for case in cases]
+
+    def known_identifiers(self) -> tuple[set[str], set[str]]:
+        """Every V-nummer and BSN in the store: the keys an import checks for duplicates."""
+        with self.session() as session:
+            rows = session.exec(select(Case.v_nummer, Case.bsn)).all()
+        return {v for v, _ in rows if v}, {b for _, b in rows if b}
+
     def get_case(self, case_id: str) -> Case | None:
-        with self._session() as session:
+        with self.session() as session:
             return session.get(Case, case_id)
 
     def list_cases(self, search: str = "", sort: str = "name") -> list[Case]:
@@ -124,17 +140,17 @@ class Store:
                 )
             )
         query = query.order_by(*SORT_KEYS.get(sort, SORT_KEYS["name"]))
-        with self._session() as session:
+        with self.session() as session:
             return list(session.exec(query).all())
 
     def count_cases(self) -> int:
-        with self._session() as session:
+        with self.session() as session:
             return session.exec(select(func.count()).select_from(Case)).one()
 
     # -- household and conversations -------------------------------------------------------
 
     def household(self, case_id: str) -> list[HouseholdMember]:
-        with self._session() as session:
+        with self.session() as session:
             query = select(HouseholdMember).where(HouseholdMember.case_id == case_id)
             return list(session.exec(query.order_by(HouseholdMember.date_of_birth)).all())
 
@@ -144,21 +160,21 @@ class Store:
         member = HouseholdMember(
             case_id=case_id, name=name, relation=relation, date_of_birth=date_of_birth
         )
-        with self._session() as session:
+        with self.session() as session:
             session.add(member)
-            self._audit(session, "household.add", case_id, member.id)
+            self.audit(session, "household.add", case_id, member.id)
             session.commit()
         return member
 
     def remove_household_member(self, member_id: str) -> None:
-        with self._session() as session:
+        with self.session() as session:
             member = session.get_one(HouseholdMember, member_id)
-            self._audit(session, "household.remove", member.case_id, member_id)
+            self.audit(session, "household.remove", member.case_id, member_id)
             session.delete(member)
             session.commit()
 
     def conversations(self, case_id: str) -> list[Conversation]:
-        with self._session() as session:
+        with self.session() as session:
             query = select(Conversation).where(Conversation.case_id == case_id)
             return list(session.exec(query.order_by(Conversation.held_on)).all())
 
@@ -167,14 +183,14 @@ class Store:
         query = select(Conversation.case_id, func.min(Conversation.held_on)).group_by(
             Conversation.case_id
         )
-        with self._session() as session:
+        with self.session() as session:
             return {case_id: held_on for case_id, held_on in session.exec(query).all()}
 
     def add_conversation(self, case_id: str, **fields: Any) -> Conversation:
         conversation = Conversation(case_id=case_id, **fields)
-        with self._session() as session:
+        with self.session() as session:
             session.add(conversation)
-            self._audit(session, "conversation.add", case_id, conversation.id)
+            self.audit(session, "conversation.add", case_id, conversation.id)
             session.commit()
         return conversation
 
@@ -182,7 +198,7 @@ class Store:
 
     def answers(self, case_id: str, form_id: str) -> dict[str, StoredAnswer]:
         query = select(Answer).where(Answer.case_id == case_id, Answer.form_id == form_id)
-        with self._session() as session:
+        with self.session() as session:
             return {
                 row.question_id: StoredAnswer(
                     row.question_id,
@@ -207,7 +223,7 @@ class Store:
         conversation_id: str | None = None,
     ) -> None:
         """Store (or clear, with value None) one answer and commit at once."""
-        with self._session() as session:
+        with self.session() as session:
             row = session.exec(
                 select(Answer).where(
                     Answer.case_id == case_id,
@@ -235,7 +251,7 @@ class Store:
                 if not_asked_reason
                 else ("answer.clear" if value is None else "answer.set")
             )
-            self._audit(session, action, case_id, f"{form_id}/{question_id}")
+            self.audit(session, action, case_id, f"{form_id}/{question_id}")
             _touch_case(session, case_id)
             session.commit()
 
@@ -243,7 +259,7 @@ class Store:
         self, case_id: str, form_id: str, form_version: int, items: list[tuple[str, str, Any]]
     ) -> None:
         """Store many (section_id, question_id, value) answers in one transaction."""
-        with self._session() as session:
+        with self.session() as session:
             existing = {
                 row.question_id: row
                 for row in session.exec(
@@ -262,7 +278,7 @@ class Store:
                 row.not_asked_reason = None
                 row.updated_at = utcnow()
                 session.add(row)
-                self._audit(session, "answer.set", case_id, f"{form_id}/{question_id}")
+                self.audit(session, "answer.set", case_id, f"{form_id}/{question_id}")
             _touch_case(session, case_id)
             session.commit()
 
@@ -270,17 +286,17 @@ class Store:
         query = select(SectionSkip).where(
             SectionSkip.case_id == case_id, SectionSkip.form_id == form_id
         )
-        with self._session() as session:
+        with self.session() as session:
             return {row.section_id: row.reason for row in session.exec(query).all()}
 
     def skip_section(self, case_id: str, form_id: str, section_id: str, reason: str | None) -> None:
         """Mark a life domain as not discussed (with a reason), or undo that with None."""
-        with self._session() as session:
+        with self.session() as session:
             row = session.get(SectionSkip, (case_id, form_id, section_id))
             if reason is None:
                 if row is not None:
                     session.delete(row)
-                    self._audit(session, "section.unskip", case_id, f"{form_id}/{section_id}")
+                    self.audit(session, "section.unskip", case_id, f"{form_id}/{section_id}")
             else:
                 row = row or SectionSkip(
                     case_id=case_id, form_id=form_id, section_id=section_id, reason=reason
@@ -288,17 +304,17 @@ class Store:
                 row.reason = reason
                 row.updated_at = utcnow()
                 session.add(row)
-                self._audit(session, "section.skip", case_id, f"{form_id}/{section_id}")
+                self.audit(session, "section.skip", case_id, f"{form_id}/{section_id}")
             _touch_case(session, case_id)
             session.commit()
 
     def position(self, case_id: str, form_id: str) -> str | None:
-        with self._session() as session:
+        with self.session() as session:
             row = session.get(IntakePosition, case_id)
             return row.question_id if row and row.form_id == form_id else None
 
     def set_position(self, case_id: str, form_id: str, question_id: str) -> None:
-        with self._session() as session:
+        with self.session() as session:
             row = session.get(IntakePosition, case_id) or IntakePosition(
                 case_id=case_id, form_id=form_id, question_id=question_id
             )
@@ -311,13 +327,13 @@ class Store:
     def latest_position(self) -> IntakePosition | None:
         """Where any consultant on this store last was: what the interpreter's view follows."""
         query = select(IntakePosition).order_by(col(IntakePosition.updated_at).desc()).limit(1)
-        with self._session() as session:
+        with self.session() as session:
             return session.exec(query).first()
 
     def intake_summaries(self, form_id: str) -> dict[str, dict[str, Any]]:
         """Per case: the question ids dealt with, the skipped domains; for lists and progress."""
         summaries: dict[str, dict[str, Any]] = {}
-        with self._session() as session:
+        with self.session() as session:
             for case_id, question_id, value, reason in session.exec(
                 select(
                     Answer.case_id, Answer.question_id, Answer.value, Answer.not_asked_reason
@@ -338,7 +354,7 @@ class Store:
         query = select(AuditEvent).order_by(col(AuditEvent.id))
         if case_id is not None:
             query = query.where(AuditEvent.case_id == case_id)
-        with self._session() as session:
+        with self.session() as session:
             return list(session.exec(query).all())
 
 

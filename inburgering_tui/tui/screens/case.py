@@ -22,6 +22,7 @@ from inburgering_tui.domain.deadlines import (
 from inburgering_tui.i18n.catalogs import _, language_name, ngettext, ui_language
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.overview import one_case
+from inburgering_tui.store.pip_repository import PipStore
 from inburgering_tui.tui.footer import KeyHints
 from inburgering_tui.tui.labels import (
     doelgroep_label,
@@ -38,6 +39,8 @@ class CaseScreen(Screen[None]):
         Binding("e", "edit", N_("Gegevens wijzigen"), id="case.edit"),
         Binding("h", "add_member", N_("Huishouden +"), id="case.household"),
         Binding("g", "add_conversation", N_("Gesprek +"), id="case.conversation"),
+        Binding("p", "pip", N_("PIP"), id="case.pip"),
+        Binding("v", "progress_talk", N_("Voortgangsgesprek"), id="case.progress"),
         Binding("escape", "back", N_("Terug"), id="case.back"),
     ]
 
@@ -50,6 +53,7 @@ class CaseScreen(Screen[None]):
         with VerticalScroll():
             yield Static("", id="case-title", classes="screen-title", markup=False)
             yield Static("", id="intake-progress", markup=False)
+            yield Static("", id="pip-summary", markup=False)
             yield Static("", id="case-details", markup=False)
             yield Static(_("Huishouden"), classes="section-title")
             yield DataTable(id="household", cursor_type="row")
@@ -59,10 +63,8 @@ class CaseScreen(Screen[None]):
             yield DataTable(id="deadlines", cursor_type="row")
         yield KeyHints()
 
-    def on_mount(self) -> None:
-        self.reload()
-
     def on_screen_resume(self) -> None:
+        # Also sent when the screen is first shown: one load, not two.
         self.reload()
 
     def refresh_language(self) -> None:
@@ -126,6 +128,7 @@ class CaseScreen(Screen[None]):
         assert item is not None
         walk = item.walk
         self._show_deadlines(item.deadlines, today, practice)
+        self._show_pip()
         done, total = walk.progress()
         self.query_one("#intake-progress", Static).update(
             ngettext(
@@ -157,6 +160,45 @@ class CaseScreen(Screen[None]):
                 Text(_(STATUS_LABELS[deadline.status]), style=style),
                 Text(_(deadline.reason).format(**params) if deadline.reason else "", style=style),
             )
+
+    def _show_pip(self) -> None:
+        versions = PipStore(self.app.require_store()).versions(self.case_id)  # type: ignore[attr-defined]
+        if not versions:
+            text = _("PIP: nog niet opgesteld (p)")
+        else:
+            latest = versions[-1]
+            state = (
+                _("vastgesteld op {date}").format(date=show_date(latest.dagtekening))
+                if latest.status == "set"
+                else _("concept")
+            )
+            text = _("PIP: versie {n}, {state}").format(n=latest.number, state=state)
+        self.query_one("#pip-summary", Static).update(text)
+
+    def action_pip(self) -> None:
+        from inburgering_tui.tui.screens.pip import PipScreen
+
+        self.app.push_screen(PipScreen(self.case_id))
+
+    def action_progress_talk(self) -> None:
+        from inburgering_tui.tui.dialogs.progress import ProgressDialog
+
+        pips = PipStore(self.app.require_store())  # type: ignore[attr-defined]
+        if pips.latest_set(self.case_id) is None:
+            self.notify(
+                _("Een voortgangsgesprek kan pas als het PIP is vastgesteld."), severity="warning"
+            )
+            return
+
+        def recorded(result: dict[str, Any] | None) -> None:
+            if result:
+                pips.add_progress_talk(
+                    self.case_id, result["held_on"], result["notes"], result["amend_reason"]
+                )
+                self.notify(_("Voortgangsgesprek vastgelegd."))
+                self.reload()
+
+        self.app.push_screen(ProgressDialog(), recorded)
 
     def action_back(self) -> None:
         self.dismiss()

@@ -58,10 +58,10 @@ class CaseListScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._columns()
-        self.reload()
         self.query_one(DataTable).focus()
 
     def on_screen_resume(self) -> None:
+        # Also sent when the screen is first shown: one load, not two.
         self.reload()
 
     def refresh_language(self) -> None:

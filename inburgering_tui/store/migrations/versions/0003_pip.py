@@ -1,0 +1,49 @@
+"""PIP versions (set ones immutable) and voortgangsgesprekken.
+
+Revision ID: 0003
+Revises: 0002
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "pipversion",
+        sa.Column("id", sa.String(), primary_key=True),
+        sa.Column("case_id", sa.String(), sa.ForeignKey("case.id", ondelete="CASCADE"), index=True),
+        sa.Column("number", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(), nullable=False),
+        sa.Column("reason", sa.String(), nullable=False),
+        sa.Column("content", sa.JSON(), nullable=False),
+        sa.Column("agreement", sa.JSON()),
+        sa.Column("dagtekening", sa.Date()),
+        sa.Column("set_by", sa.String(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.UniqueConstraint("case_id", "number"),
+    )
+    op.create_table(
+        "progresstalk",
+        sa.Column("id", sa.String(), primary_key=True),
+        sa.Column("case_id", sa.String(), sa.ForeignKey("case.id", ondelete="CASCADE"), index=True),
+        sa.Column("held_on", sa.Date(), nullable=False),
+        sa.Column("notes", sa.JSON(), nullable=False),
+        sa.Column("amended_version_id", sa.String(), sa.ForeignKey("pipversion.id")),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    if op.get_bind().dialect.name == "sqlite":
+        # A set PIP is a beschikking: its dagtekening starts the termijn (rule T6) and it is
+        # never edited or removed; the database itself refuses.
+        for verb in ("UPDATE", "DELETE"):
+            op.execute(
+                f"CREATE TRIGGER pipversion_set_no_{verb.lower()} BEFORE {verb} ON pipversion "
+                "WHEN OLD.status = 'set' "
+                "BEGIN SELECT RAISE(ABORT, 'a set PIP version never changes'); END"
+            )
