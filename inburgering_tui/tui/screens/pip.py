@@ -385,10 +385,19 @@ class PipScreen(Screen[None]):
         def saved(result: Afspraak | None) -> None:
             if result is None:
                 return
-            others = [a for a in self.content.afspraken if a.id != result.id]
-            self.content = self.content.model_copy(update={"afspraken": [*others, result]})
+            # Replaced where it stood, so the table keeps its order and the cursor its row.
+            afspraken = list(self.content.afspraken)
+            ids = [a.id for a in afspraken]
+            if result.id in ids:
+                afspraken[ids.index(result.id)] = result
+            else:
+                afspraken.append(result)
+            self.content = self.content.model_copy(update={"afspraken": afspraken})
             self._store_content()
+            table = self.query_one(f"#afspraken-{theme.value}", DataTable)
+            row = table.cursor_row
             self._fill_tables()
+            table.move_cursor(row=row)
 
         self.app.push_screen(AfspraakDialog(theme, afspraak), saved)
 
@@ -482,6 +491,8 @@ class PipScreen(Screen[None]):
                 self.pips.save_draft(self.case_id, dict(self.version.content), reason)
                 self._load()
                 self._fill()
+                self.query_one(TabbedContent).active = "tab-inburgering"
+                self.call_after_refresh(self._focus_first_in_pane)
 
         self.app.push_screen(ReasonDialog(_("Waarom een nieuwe versie van het PIP?")), amend)
 

@@ -1,0 +1,255 @@
+"""The PIP by keys: the check refuses an incomplete plan, the consultant completes it, the person
+agrees, the consultant sets it; a later change becomes version 2 and version 1 never changes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+from textual.widgets import OptionList
+
+from inburgering_tui.domain.forms import Form
+from inburgering_tui.domain.pip import Kind, PipContent
+from inburgering_tui.overview import one_case
+from inburgering_tui.settings import Settings
+from inburgering_tui.store.pip_repository import PipStore
+from inburgering_tui.store.vault import Vault
+from inburgering_tui.tui.dialogs.afspraak import AfspraakDialog
+from inburgering_tui.tui.dialogs.missing import MissingDialog
+from inburgering_tui.tui.screens.pip import PipScreen
+from inburgering_tui.tui.screens.pip_review import PipReviewScreen
+
+from .conftest import PASSPHRASE, TODAY
+from .pilot import SIZE, make_app, type_text
+
+
+async def _confirm_afspraak(pilot, tabs_to_checkbox: int = 0) -> None:  # type: ignore[no-untyped-def]
+    """Open the highlighted afspraak, optionally tick a checkbox, save it (which confirms it)."""
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, AfspraakDialog)
+    if tabs_to_checkbox:
+        await pilot.press(*(["tab"] * tabs_to_checkbox), "space")
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+
+
+async def test_pip_is_checked_completed_agreed_set_and_amended(
+    vault: Vault, forms: dict[str, Form], intake_form: Form
+) -> None:
+    store = vault.create(PASSPHRASE)
+    case = store.create_case(
+        {
+            "given_names": "Plan",
+            "family_name": "Maker",
+            "doelgroep": "asielstatushouder",
+            "languages": ["ar"],
+            "koppelingsdatum": date(2026, 9, 1),
+            "kennisgeving_date": date(2026, 9, 10),
+        }
+    )
+    store.add_conversation(
+        case.id, held_on=TODAY, interpreter_name="T. Olk", interview_language="ar"
+    )
+    store.save_answer(case.id, intake_form.id, 1, "leerbaarheid", "lbt_uitkomst", "ja")
+    app = make_app(vault, forms, store=store, consultant="J. de Vries")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "p")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PipScreen)
+
+        # 1. The prefilled plan is not complete: the check says what is missing.
+        await pilot.press("f4")
+        await pilot.pause()
+        assert isinstance(app.screen, MissingDialog)
+        listed = app.screen.query_one(OptionList)
+        problems = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
+        assert any("taalaanbieder" in p for p in problems)
+        assert any("excursie" in p for p in problems)
+        assert any("Bevestig" in p for p in problems)
+        await pilot.press("escape")
+        await pilot.pause()
+
+        # 2. Complete it by keys. Inburgering: provider, intensity, confirm the lessons.
+        await pilot.press(
+            "tab", "tab", "tab", "tab"
+        )  # leerroute → alfa → reden → niveau → aanbieder
+        await type_text(pilot, "Taalschool Noord")
+        await pilot.press("tab")
+        await type_text(pilot, "12")
+        await pilot.press("tab")  # the afspraken of this theme
+        await _confirm_afspraak(pilot)
+        # Participatie: the PVT needs an excursion, the MAP a practical activity.
+        await pilot.press("ctrl+right")
+        await pilot.pause()
+        await _confirm_afspraak(pilot, tabs_to_checkbox=7)  # description → ... → excursion
+        await pilot.press("down")
+        await _confirm_afspraak(pilot, tabs_to_checkbox=8)  # ... → practical activity
+        # Begeleiding: a contact person, and confirm maatschappelijke begeleiding.
+        await pilot.press("ctrl+right", "ctrl+right")
+        await pilot.pause()
+        await type_text(pilot, "M. de Wit")
+        await pilot.press("tab", "tab", "tab", "tab")
+        await _confirm_afspraak(pilot)
+        await pilot.pause(0.6)  # the draft saves itself once the typing stops
+
+        # 3. Complete now: review, the person agrees, the consultant sets it.
+        await pilot.press("f4")
+        await pilot.pause()
+        assert isinstance(app.screen, PipReviewScreen), screen.missing()
+        await type_text(pilot, "Plan Maker")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("f9")
+        await pilot.pause()
+        await pilot.press("shift+tab", "enter")  # the dialog starts on "not yet"
+        await pilot.pause()
+        assert app.screen is screen
+
+        pips = PipStore(store)
+        [v1] = pips.versions(case.id)
+        assert (v1.number, v1.status, v1.dagtekening) == (1, "set", TODAY)
+        assert v1.agreement is not None and v1.agreement["person_name"] == "Plan Maker"
+        assert v1.agreement["interpreter_name"] == "T. Olk"
+        assert v1.agreement["interpreter_language"] == "ar"
+        assert v1.agreement["consultant"] == "J. de Vries" and v1.set_by
+        content = PipContent.model_validate(v1.content)
+        assert content.provider == "Taalschool Noord" and content.intensity_hours_week == 12
+        assert content.contact_person == "M. de Wit"
+        assert all(a.confirmed for a in content.afspraken)
+        assert any(a.kind == Kind.PVT and a.with_excursion for a in content.afspraken)
+
+        # 4. A change makes version 2 with its reason; version 1 stays as it was.
+        await pilot.press("f6")
+        await pilot.pause()
+        await type_text(pilot, "Meer lesuren na voortgangsgesprek")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("ctrl+left", "ctrl+left", "ctrl+left")  # back to Inburgering
+        await pilot.pause()
+        await pilot.press("tab", "tab", "tab", "tab", "tab")  # to the intensity
+        await pilot.press("ctrl+a", "ctrl+k")
+        await type_text(pilot, "16")
+        await pilot.pause(0.6)
+        await pilot.press("f4")
+        await pilot.pause()
+        await type_text(pilot, "Plan Maker")
+        await pilot.press("f9")
+        await pilot.pause()
+        await pilot.press("shift+tab", "enter")
+        await pilot.pause()
+
+    v1_again, v2 = PipStore(store).versions(case.id)
+    assert v1_again.content == v1.content and v1_again.dagtekening == TODAY
+    assert (v2.number, v2.status, v2.reason) == (2, "set", "Meer lesuren na voortgangsgesprek")
+    assert PipContent.model_validate(v2.content).intensity_hours_week == 16
+    # The termijn runs from the first dagtekening (rule T6), whatever later versions say.
+    overview = one_case(store, intake_form, case.id, TODAY, Settings().local_practice)
+    assert overview is not None
+    t6 = next(d for d in overview.deadlines if d.rule == "T6")
+    assert t6.window_start == date(2026, 11, 24) and t6.due == date(2029, 11, 23)
+    t4 = next(d for d in overview.deadlines if d.rule == "T4")
+    assert t4.status.value == "done"
+    with store.engine.begin() as conn, pytest.raises(Exception, match="never changes"):
+        conn.execute(text("UPDATE pipversion SET reason = 'x' WHERE number = 1"))
+    store.close()
+
+
+async def test_voortgangsgesprek_is_recorded_and_can_open_a_new_version(
+    vault: Vault, forms: dict[str, Form], intake_form: Form
+) -> None:
+    store = vault.create(PASSPHRASE)
+    case = store.create_case(
+        {"given_names": "Voort", "family_name": "Gang", "doelgroep": "gezinsmigrant"}
+    )
+    pips = PipStore(store)
+    draft = pips.save_draft(
+        case.id, PipContent(leerroute="b1").model_dump(mode="json"), "Eerste PIP"
+    )
+    pips.set_version(draft.id, date(2026, 5, 1))
+    before = one_case(store, intake_form, case.id, TODAY, Settings().local_practice)
+    assert before is not None
+    assert next(d for d in before.deadlines if d.rule == "T10").due == date(2026, 11, 1)
+
+    app = make_app(vault, forms, store=store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "v")
+        await pilot.pause()
+        await pilot.press("tab")  # the date stays today
+        await type_text(pilot, "Gaat goed, 3 lessen per week")
+        await pilot.press("tab", "tab", "tab", "tab")
+        await pilot.press("space")  # leads to a new version
+        await pilot.press("tab")
+        await type_text(pilot, "Meer uren taalles")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+    [talk] = pips.progress_talks(case.id)
+    assert talk.held_on == TODAY
+    assert talk.notes["inburgering"] == "Gaat goed, 3 lessen per week"
+    versions = pips.versions(case.id)
+    assert [(v.number, v.status) for v in versions] == [(1, "set"), (2, "draft")]
+    assert versions[1].reason == "Meer uren taalles" and talk.amended_version_id == versions[1].id
+    after = one_case(store, intake_form, case.id, TODAY, Settings().local_practice)
+    assert after is not None
+    assert next(d for d in after.deadlines if d.rule == "T10").due == date(2027, 5, 23)
+    store.close()
+
+
+def _complete_b1_pip() -> PipContent:
+    from inburgering_tui.domain.pip import Afspraak
+
+    return PipContent(
+        leerroute="b1",
+        target_level="B1",
+        provider="Taalschool Noord",
+        intensity_hours_week=12,
+        contact_person="M. de Wit",
+        afspraken=[
+            Afspraak(id="pvt1", kind=Kind.PVT, hours_total=12, with_excursion=True),
+            Afspraak(id="map1", kind=Kind.MAP, hours_total=40, practical_activity=True),
+        ],
+    )
+
+
+async def test_route_change_after_eighteen_months_is_refused_with_the_reason(
+    vault: Vault, forms: dict[str, Form], intake_form: Form
+) -> None:
+    store = vault.create(PASSPHRASE)
+    case = store.create_case(
+        {"given_names": "Route", "family_name": "Wissel", "doelgroep": "gezinsmigrant"}
+    )
+    pips = PipStore(store)
+    first = pips.save_draft(case.id, _complete_b1_pip().model_dump(mode="json"), "Eerste PIP")
+    pips.set_version(first.id, date(2025, 1, 10))  # the termijn started 11 January 2025
+    app = make_app(vault, forms, store=store, consultant="J. de Vries")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "p")
+        await pilot.pause()
+        await pilot.press("f6")
+        await pilot.pause()
+        await type_text(pilot, "Leerbaarheid blijkt lager")
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PipScreen) and screen.editable
+        await pilot.press("enter", "down", "enter")  # B1-route -> Onderwijsroute -> ...
+        await pilot.press("enter", "down", "enter")  # ... -> Z-route
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "Toets en praktijk wijzen op de Z-route")
+        await pilot.pause(0.6)
+        await pilot.press("f4")
+        await pilot.pause()
+        assert isinstance(app.screen, PipReviewScreen), screen.missing()
+        await type_text(pilot, "Route Wissel")
+        await pilot.press("f9")
+        await pilot.pause()
+        assert isinstance(app.screen, PipReviewScreen)  # refused: no confirmation asked
+        messages = [n.message for n in app._notifications]
+        assert any("1,5 jaar" in m and "11-07-2026" in m for m in messages)
+    versions = pips.versions(case.id)
+    assert [(v.number, v.status) for v in versions] == [(1, "set"), (2, "draft")]
+    assert PipContent.model_validate(versions[1].content).leerroute == "z"
+    store.close()
