@@ -127,8 +127,7 @@ async def test_pip_is_checked_completed_agreed_set_and_amended(
         await type_text(pilot, "Meer lesuren na voortgangsgesprek")
         await pilot.press("enter")
         await pilot.pause()
-        await pilot.press("ctrl+left", "ctrl+left", "ctrl+left")  # back to Inburgering
-        await pilot.pause()
+        # The new draft opens on the first field of Inburgering.
         await pilot.press("tab", "tab", "tab", "tab", "tab")  # to the intensity
         await pilot.press("ctrl+a", "ctrl+k")
         await type_text(pilot, "16")
