@@ -16,7 +16,7 @@ from inburgering_tui.domain.forms import AnswerType, Form, Question
 from inburgering_tui.domain.intake import CaseFacts, IntakeWalk
 from inburgering_tui.store.repository import Store, StoredAnswer
 
-STAGES = ("new", "intake_partly", "intake_done")
+STAGES = ("new", "intake_partly", "intake_done", "pip_drafted", "pip_set")
 
 _PEOPLE = {
     "ar": (
@@ -153,6 +153,89 @@ def fill_intake(
     store.save_answers(case_id, form.id, form.version, batch)
 
 
+def _demo_pip(
+    store: Store,
+    case_id: str,
+    form: Form,
+    facts: CaseFacts,
+    rng: random.Random,
+    today: date,
+    *,
+    set_it: bool,
+) -> None:
+    """A PIP proposed from the intake; for a set one, completed, agreed and vastgesteld."""
+    from inburgering_tui.domain.case_facts import (
+        BIJSTAND_START,
+        ON_BIJSTAND,
+        as_date,
+        has_young_children,
+        route_inputs,
+    )
+    from inburgering_tui.domain.deadlines import LocalPractice
+    from inburgering_tui.domain.leerroute import advise
+    from inburgering_tui.domain.pip import Kind, PipContext
+    from inburgering_tui.domain.pip_prefill import prefill
+    from inburgering_tui.store.pip_repository import PipStore
+
+    practice = LocalPractice()
+    case = store.get_case(case_id)
+    answers = {q: a.value for q, a in store.answers(case_id, form.id).items()}
+    advice = advise(route_inputs(case, answers, facts.age), practice.onderwijs_age_limit)
+    context = PipContext(
+        doelgroep=facts.doelgroep,
+        on_bijstand=answers.get(ON_BIJSTAND) is True,
+        young_children=has_young_children(answers),
+        advice=advice,
+        map_hours_norm=practice.map_hours_norm,
+    )
+    dagtekening = today - timedelta(days=rng.randint(10, 500))
+    content = prefill(
+        advice,
+        context,
+        bijstand_start=as_date(answers.get(BIJSTAND_START)),
+        today=dagtekening,
+        progress_interval_months=practice.progress_interval_months,
+    )
+    pips = PipStore(store)
+    if not set_it:
+        pips.save_draft(case_id, content.model_dump(mode="json"), "Eerste PIP na de brede intake")
+        return
+    afspraken = [
+        a.model_copy(
+            update={
+                "confirmed": True,
+                "with_excursion": a.kind == Kind.PVT,
+                "practical_activity": a.kind == Kind.MAP,
+                "start": a.start or dagtekening,
+            }
+        )
+        for a in content.afspraken
+    ]
+    complete = content.model_copy(
+        update={
+            "provider": rng.choice(["Taalschool Noord", "ROC Midden", "Taalhuis Centrum"]),
+            "intensity_hours_week": rng.choice([8, 10, 12, 16]),
+            "target_level": content.target_level or "A2",
+            "contact_person": rng.choice(_CONSULTANTS),
+            "afspraken": afspraken,
+        }
+    )
+    draft = pips.save_draft(
+        case_id, complete.model_dump(mode="json"), "Eerste PIP na de brede intake"
+    )
+    pips.record_agreement(
+        draft.id,
+        {
+            "person_name": f"{case.given_names} {case.family_name}",
+            "agreed_on": dagtekening.isoformat(),
+            "interpreter_name": "tolk via TVCN",
+            "interpreter_language": case.languages[0] if case.languages else "nl",
+            "consultant": case.consultant,
+        },
+    )
+    pips.set_version(draft.id, dagtekening)
+
+
 def populate(
     store: Store,
     form: Form,
@@ -181,8 +264,10 @@ def populate(
                 interpreter_name=rng.choice(["tolk via TVCN", "tolk ter plaatse", ""]),
                 interview_language=fields["languages"][0],
             )
-            fraction = 1.0 if stage == "intake_done" else rng.uniform(0.2, 0.6)
+            fraction = 1.0 if stage != "intake_partly" else rng.uniform(0.2, 0.6)
             fill_intake(store, case.id, form, facts, rng, today, fraction=fraction)
+        if stage.startswith("pip_"):
+            _demo_pip(store, case.id, form, facts, rng, today, set_it=stage == "pip_set")
         for _child in range(rng.choice([0, 0, 1, 2])):
             store.add_household_member(
                 case.id,

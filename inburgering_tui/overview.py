@@ -8,10 +8,17 @@ from datetime import date
 
 from inburgering_tui.domain.case_facts import deadline_facts
 from inburgering_tui.domain.case_rules import age_on
-from inburgering_tui.domain.deadlines import Deadline, LocalPractice, compute, next_deadline
+from inburgering_tui.domain.deadlines import (
+    Deadline,
+    Invitation,
+    LocalPractice,
+    compute,
+    next_deadline,
+)
 from inburgering_tui.domain.forms import Form
 from inburgering_tui.domain.intake import CaseFacts, IntakeWalk
 from inburgering_tui.store.models import Case
+from inburgering_tui.store.models import Invitation as InvitationRow
 from inburgering_tui.store.pip_repository import PipStore
 from inburgering_tui.store.repository import Store
 
@@ -37,6 +44,7 @@ def overview(
     today: date,
     practice: LocalPractice,
     pip: dict | None = None,
+    invitations: tuple[Invitation, ...] = (),
 ) -> CaseOverview:
     walk = IntakeWalk(
         form,
@@ -45,7 +53,7 @@ def overview(
         summary["skipped"],
     )
     values = {qid: answer.value for qid, answer in summary["answers"].items()}
-    facts = deadline_facts(case, values, first_conversation, pip)
+    facts = deadline_facts(case, values, first_conversation, pip, invitations)
     return CaseOverview(case, walk, compute(facts, today, practice))
 
 
@@ -61,6 +69,7 @@ def case_overviews(
     summaries = store.intake_summaries(form.id)
     first_conversations = store.first_conversation_dates()
     pips = PipStore(store).facts_per_case()
+    invitations = _invitations_by_case(store.invitations())
     return [
         overview(
             case,
@@ -70,6 +79,7 @@ def case_overviews(
             today,
             practice,
             pips.get(case.id),
+            invitations.get(case.id, ()),
         )
         for case in store.list_cases(search, sort)
     ]
@@ -86,4 +96,14 @@ def one_case(
     conversations = store.conversations(case_id)
     first = conversations[0].held_on if conversations else None
     pip = PipStore(store).facts_per_case().get(case_id)
-    return overview(case, form, summary, first, today, practice, pip)
+    invitations = _invitations_by_case(store.invitations(case_id)).get(case_id, ())
+    return overview(case, form, summary, first, today, practice, pip, invitations)
+
+
+def _invitations_by_case(rows: list[InvitationRow]) -> dict[str, tuple[Invitation, ...]]:
+    grouped: dict[str, list[Invitation]] = {}
+    for row in rows:  # already in the order they were sent
+        grouped.setdefault(row.case_id, []).append(
+            Invitation(row.sent_on, row.term_days, row.responded_on)
+        )
+    return {case_id: tuple(items) for case_id, items in grouped.items()}

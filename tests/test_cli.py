@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from inburgering_tui.store.pip_repository import PipStore
 from inburgering_tui.store.vault import Vault
 
 from .conftest import PASSPHRASE
@@ -30,12 +31,12 @@ def run(
 
 
 def test_demo_fills_the_store_at_every_stage_and_cases_list_reports_it(isolated: Path) -> None:
-    result = run("demo", "--cases", "9", "--no-ui")
+    result = run("demo", "--cases", "10", "--no-ui")
     assert result.returncode == 0, result.stderr
     listed = run("cases", "list", "--json")
     assert listed.returncode == 0, listed.stderr
     cases = json.loads(listed.stdout)
-    assert len(cases) == 9
+    assert len(cases) == 10
     assert {"id", "given_names", "family_name", "doelgroep", "koppelingsdatum", "intake"} <= set(
         cases[0]
     )
@@ -44,7 +45,19 @@ def test_demo_fills_the_store_at_every_stage_and_cases_list_reports_it(isolated:
     assert progress[-1] == 1, "some intakes are done"
     assert any(0 < p < 1 for p in progress), "some intakes are partly done"
     store = Vault(isolated).unlock(PASSPHRASE)
-    assert store.count_cases() == 9
+    assert store.count_cases() == 10
+    pips = PipStore(store)
+    statuses = sorted(v.status for c in store.list_cases() for v in pips.versions(c.id))
+    assert statuses == ["draft", "draft", "set", "set"], "PIP drafted and PIP set stages"
+    for case in store.list_cases():
+        for version in pips.versions(case.id):
+            if version.status == "set":
+                assert version.agreement and version.dagtekening
+    by_id = {c["id"]: c for c in cases}
+    set_cases = [c for c in store.list_cases() if pips.latest_set(c.id)]
+    for case in set_cases:
+        t6 = next(d for d in by_id[case.id]["deadlines"] if d["rule"] == "T6")
+        assert t6["status"] in ("due", "overdue") and t6["due"]
     store.close()
 
 

@@ -20,7 +20,7 @@ from .test_cli import run
 def _cases(vault: Vault):  # type: ignore[no-untyped-def]
     store = vault.create(PASSPHRASE)
     # Koppeling 1 August: the intake should have started by 1 October (T1) -> overdue.
-    late = store.create_case(
+    store.create_case(
         {
             "given_names": "Laat",
             "family_name": "Aa",
@@ -30,7 +30,7 @@ def _cases(vault: Vault):  # type: ignore[no-untyped-def]
         }
     )
     # Koppeling 1 October: T1 due 1 December, within 14 days of 23 November -> due soon.
-    soon = store.create_case(
+    store.create_case(
         {
             "given_names": "Bijna",
             "family_name": "Bb",
@@ -40,7 +40,7 @@ def _cases(vault: Vault):  # type: ignore[no-untyped-def]
         }
     )
     # Registered in the BRP last week: nothing due for weeks.
-    calm = store.create_case(
+    store.create_case(
         {
             "given_names": "Rustig",
             "family_name": "Cc",
@@ -49,13 +49,13 @@ def _cases(vault: Vault):  # type: ignore[no-untyped-def]
             "v_nummer": "1000000003",
         }
     )
-    return store, late, soon, calm
+    return store
 
 
 async def test_case_list_shows_next_deadline_in_colour_and_filters(
     vault: Vault, forms: dict[str, Form]
 ) -> None:
-    store, late, soon, calm = _cases(vault)
+    store = _cases(vault)
     app = make_app(vault, forms, store=store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -91,7 +91,7 @@ async def test_case_list_shows_next_deadline_in_colour_and_filters(
 
 
 def test_cases_list_json_has_every_deadline_with_its_source(isolated: Path, vault: Vault) -> None:
-    _cases(vault)[0].close()
+    _cases(vault).close()
     listed = run("cases", "list", "--json", "--search", "Laat")
     [case] = json.loads(listed.stdout)
     rules = {d["rule"]: d for d in case["deadlines"]}
@@ -99,3 +99,60 @@ def test_cases_list_json_has_every_deadline_with_its_source(isolated: Path, vaul
     assert rules["T1"]["due"] == "2026-10-01" and rules["T1"]["source"] == "M 000"
     assert rules["T4"]["status"] in ("not_applicable", "due", "overdue")
     assert case["next_deadline"]["rule"] == "T1"
+
+
+async def test_invitations_and_responses_drive_rule_t3(
+    vault: Vault, forms: dict[str, Form], intake_form: Form
+) -> None:
+    from inburgering_tui.overview import one_case
+    from inburgering_tui.settings import Settings
+
+    from .conftest import TODAY
+    from .pilot import type_text
+
+    store = vault.create(PASSPHRASE)
+    case = store.create_case(
+        {"given_names": "Uit", "family_name": "Nodiging", "doelgroep": "gezinsmigrant"}
+    )
+    app = make_app(vault, forms, store=store)
+
+    def t3():  # type: ignore[no-untyped-def]
+        item = one_case(store, intake_form, case.id, TODAY, Settings().local_practice)
+        assert item is not None
+        return next(d for d in item.deadlines if d.rule == "T3")
+
+    assert t3().status.value == "not_applicable"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "u")
+        await pilot.pause()
+        await pilot.press("ctrl+a", "ctrl+k")
+        await type_text(pilot, "01-11-2026")
+        await pilot.press("tab", "ctrl+a", "ctrl+k")
+        await type_text(pilot, "10")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert (t3().status.value, t3().due) == ("overdue", date(2026, 11, 11))
+        await pilot.press("u")  # the last invitation is open: record the response
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert t3().status.value == "done"
+    [invitation] = store.invitations(case.id)
+    assert invitation.responded_on == TODAY and invitation.term_days == 10
+    store.close()
+
+
+def test_local_practice_comes_from_the_settings_file(
+    isolated: Path, vault: Vault, tmp_path: Path
+) -> None:
+    import os
+
+    _cases(vault).close()
+    config = Path(os.environ["INBURGERING_CONFIG"])
+    config.write_text("[local_practice]\nintake_start_months = 3\n", encoding="utf-8")
+    [case] = json.loads(run("cases", "list", "--json", "--search", "Laat").stdout)
+    t1 = next(d for d in case["deadlines"] if d["rule"] == "T1")
+    assert t1["due"] == "2026-11-01" and "3 maanden" in t1["reason"]
+    config.write_text("[local_practice]\nintake_start_months = 0\n", encoding="utf-8")
+    refused = run("cases", "list", "--json")
+    assert refused.returncode == 2 and "local_practice.intake_start_months" in refused.stderr

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from inburgering_tui.domain.deadlines import DeadlineFacts
+from inburgering_tui.domain.deadlines import DeadlineFacts, Invitation
 from inburgering_tui.domain.leerroute import RouteInputs
 
 LBT_DATE = "lbt_datum"
@@ -38,6 +38,7 @@ def deadline_facts(
     answers: Mapping[str, Any],
     first_conversation: date | None,
     pip: Mapping[str, Any] | None = None,
+    invitations: tuple[Invitation, ...] = (),
 ) -> DeadlineFacts:
     """``case`` has the registered dates; ``answers`` maps question ids to answer values;
     ``pip`` is what the PIP store knows (first dagtekening, latest content, last talk)."""
@@ -54,6 +55,7 @@ def deadline_facts(
         kennisgeving_date=case.kennisgeving_date,
         brp_date=case.brp_date,
         first_intake_date=first_conversation,
+        invitations=invitations,
         lbt_date=as_date(answers.get(LBT_DATE)),
         lbt_exempt=answers.get(LBT_EXEMPT) is True,
         on_bijstand=answers.get(ON_BIJSTAND) is True,

@@ -135,3 +135,14 @@ class ProgressTalk(SQLModel, table=True):
     notes: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     amended_version_id: str | None = Field(default=None, foreign_key="pipversion.id")
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class Invitation(SQLModel, table=True):
+    """An invitation to the brede intake with its term and the response (rule T3)."""
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    case_id: str = Field(foreign_key="case.id", index=True, ondelete="CASCADE")
+    sent_on: date
+    term_days: int = 14
+    responded_on: date | None = None
+    created_at: datetime = Field(default_factory=utcnow)

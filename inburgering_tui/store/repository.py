@@ -21,6 +21,7 @@ from inburgering_tui.store.models import (
     Conversation,
     HouseholdMember,
     IntakePosition,
+    Invitation,
     SectionSkip,
     utcnow,
 )
@@ -193,6 +194,31 @@ class Store:
             self.audit(session, "conversation.add", case_id, conversation.id)
             session.commit()
         return conversation
+
+    # -- invitations (rule T3) ---------------------------------------------------------------
+
+    def invitations(self, case_id: str | None = None) -> list[Invitation]:
+        query = select(Invitation).order_by(col(Invitation.sent_on))
+        if case_id is not None:
+            query = query.where(Invitation.case_id == case_id)
+        with self.session() as session:
+            return list(session.exec(query).all())
+
+    def add_invitation(self, case_id: str, sent_on: Any, term_days: int) -> Invitation:
+        invitation = Invitation(case_id=case_id, sent_on=sent_on, term_days=term_days)
+        with self.session() as session:
+            session.add(invitation)
+            self.audit(session, "invitation.add", case_id, invitation.id)
+            session.commit()
+        return invitation
+
+    def record_response(self, invitation_id: str, responded_on: Any) -> None:
+        with self.session() as session:
+            invitation = session.get_one(Invitation, invitation_id)
+            invitation.responded_on = responded_on
+            session.add(invitation)
+            self.audit(session, "invitation.response", invitation.case_id, invitation_id)
+            session.commit()
 
     # -- answers ---------------------------------------------------------------------------
 

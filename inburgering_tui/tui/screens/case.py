@@ -39,6 +39,7 @@ class CaseScreen(Screen[None]):
         Binding("e", "edit", N_("Gegevens wijzigen"), id="case.edit"),
         Binding("h", "add_member", N_("Huishouden +"), id="case.household"),
         Binding("g", "add_conversation", N_("Gesprek +"), id="case.conversation"),
+        Binding("u", "invitation", N_("Uitnodiging"), id="case.invitation"),
         Binding("p", "pip", N_("PIP"), id="case.pip"),
         Binding("v", "progress_talk", N_("Voortgangsgesprek"), id="case.progress"),
         Binding("escape", "back", N_("Terug"), id="case.back"),
@@ -174,6 +175,29 @@ class CaseScreen(Screen[None]):
             )
             text = _("PIP: versie {n}, {state}").format(n=latest.number, state=state)
         self.query_one("#pip-summary", Static).update(text)
+
+    def action_invitation(self) -> None:
+        """A new invitation, or, while the last one is unanswered, the response to it."""
+        from inburgering_tui.tui.dialogs.invitation import InvitationDialog
+
+        store = self.app.require_store()  # type: ignore[attr-defined]
+        invitations = store.invitations(self.case_id)
+        last = invitations[-1] if invitations else None
+        waiting = last is not None and last.responded_on is None
+
+        def recorded(values: dict[str, Any] | None) -> None:
+            if not values:
+                return
+            if waiting and last is not None:
+                store.record_response(last.id, values["responded_on"])
+            else:
+                store.add_invitation(self.case_id, values["sent_on"], values["term_days"])
+            self.reload()
+
+        number = len(invitations) if waiting else len(invitations) + 1
+        self.app.push_screen(
+            InvitationDialog(number, last.sent_on if waiting and last else None), recorded
+        )
 
     def action_pip(self) -> None:
         from inburgering_tui.tui.screens.pip import PipScreen

@@ -1,4 +1,4 @@
-"""PIP versions (set ones immutable) and voortgangsgesprekken.
+"""PIP versions (set ones immutable), voortgangsgesprekken and intake invitations.
 
 Revision ID: 0003
 Revises: 0002
@@ -36,6 +36,15 @@ def upgrade() -> None:
         sa.Column("held_on", sa.Date(), nullable=False),
         sa.Column("notes", sa.JSON(), nullable=False),
         sa.Column("amended_version_id", sa.String(), sa.ForeignKey("pipversion.id")),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_table(
+        "invitation",
+        sa.Column("id", sa.String(), primary_key=True),
+        sa.Column("case_id", sa.String(), sa.ForeignKey("case.id", ondelete="CASCADE"), index=True),
+        sa.Column("sent_on", sa.Date(), nullable=False),
+        sa.Column("term_days", sa.Integer(), nullable=False),
+        sa.Column("responded_on", sa.Date()),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
     if op.get_bind().dialect.name == "sqlite":
