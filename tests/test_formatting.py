@@ -36,14 +36,18 @@ def test_numbers_follow_the_language() -> None:
 def test_direction_comes_from_the_language_not_the_text() -> None:
     assert is_rtl("ar") and is_rtl("fa")
     assert not is_rtl("ti") and not is_rtl("tr") and not is_rtl("nl")
-    # Dutch text tagged as Arabic is still laid out right-to-left: the tag decides.
-    assert layout("Ja nee", 10, rtl=is_rtl("ar"), reorder=True) == ["    nee Ja"]
+    # Text tagged as Arabic is laid out as a right-to-left paragraph (right-aligned), with
+    # its Latin words kept in their own order: the tag decides, not the first character.
+    assert layout("Ja nee", 10, rtl=is_rtl("ar"), reorder=True) == ["    Ja nee"]
+    assert layout("Ja nee", 10, rtl=is_rtl("nl"), reorder=True) == ["Ja nee"]
 
 
 def test_numbers_and_identifiers_keep_their_order_inside_arabic() -> None:
     shown = display_line("رقم 2027-0042 تاريخ 05-03-2024", rtl=True, reorder=True)
     assert "2027-0042" in shown and "05-03-2024" in shown
     assert "\u2066" not in shown and "\u2069" not in shown
+    legal = display_line("إلزامي (B 5.2(2)). قل هذا", rtl=True, reorder=True)
+    assert "(B 5.2(2))" in legal
 
 
 def test_wrapping_happens_in_logical_order_before_reordering() -> None:

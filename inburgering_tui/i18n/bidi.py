@@ -23,7 +23,9 @@ from bidi import get_display
 from rich.cells import cell_len
 
 LRI, PDI = "\u2066", "\u2069"
-_LTR_RUN = re.compile(r"[0-9A-Za-z][0-9A-Za-z\-/.:,()+]*[0-9A-Za-z)]|[0-9A-Za-z]")
+# A run of Latin letters and digits, with the spaces and punctuation inside it and an opening
+# parenthesis before it, so "(B 5.2(2))" and "2027-0042" stay whole and left-to-right.
+_LTR_RUN = re.compile(r"\(?[0-9A-Za-z][0-9A-Za-z\-/.:,()+ ]*[0-9A-Za-z)]|[0-9A-Za-z]")
 _TERMINALS_WITH_BIDI = ("VTE_VERSION", "KONSOLE_VERSION", "MLTERM")
 
 

@@ -180,7 +180,12 @@ class IntakeScreen(Screen[None]):
         widget = answer_widget(question, answer.value if answer else None)
         self._answer_widget = widget
         slot.mount(widget)
-        widget.focus()
+        # Focus without scrolling, then show the question from its top: scrolling to the
+        # answer before the new layout settles can push the question itself out of view.
+        widget.focus(scroll_visible=False)
+        pane = self.query_one("#question-pane", VerticalScroll)
+        pane.scroll_home(animate=False)
+        self.call_after_refresh(widget.scroll_visible, animate=False)
         self.query_one("#answer-error", Label).update("")
         self._show_saved_state(answer)
         self._show_historical(section)
