@@ -164,30 +164,16 @@ def _demo_pip(
     set_it: bool,
 ) -> None:
     """A PIP proposed from the intake; for a set one, completed, agreed and vastgesteld."""
-    from inburgering_tui.domain.case_facts import (
-        BIJSTAND_START,
-        ON_BIJSTAND,
-        as_date,
-        has_young_children,
-        route_inputs,
-    )
+    from inburgering_tui.domain.case_facts import BIJSTAND_START, as_date, pip_inputs
     from inburgering_tui.domain.deadlines import LocalPractice
-    from inburgering_tui.domain.leerroute import advise
-    from inburgering_tui.domain.pip import Kind, PipContext
+    from inburgering_tui.domain.pip import Kind
     from inburgering_tui.domain.pip_prefill import prefill
     from inburgering_tui.store.pip_repository import PipStore
 
     practice = LocalPractice()
     case = store.get_case(case_id)
     answers = {q: a.value for q, a in store.answers(case_id, form.id).items()}
-    advice = advise(route_inputs(case, answers, facts.age), practice.onderwijs_age_limit)
-    context = PipContext(
-        doelgroep=facts.doelgroep,
-        on_bijstand=answers.get(ON_BIJSTAND) is True,
-        young_children=has_young_children(answers),
-        advice=advice,
-        map_hours_norm=practice.map_hours_norm,
-    )
+    context, advice = pip_inputs(case, answers, facts.age, practice)
     dagtekening = today - timedelta(days=rng.randint(10, 500))
     content = prefill(
         advice,

@@ -10,8 +10,9 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from inburgering_tui.domain.deadlines import DeadlineFacts, Invitation
-from inburgering_tui.domain.leerroute import RouteInputs
+from inburgering_tui.domain.deadlines import DeadlineFacts, Invitation, LocalPractice
+from inburgering_tui.domain.leerroute import RouteAdvice, RouteInputs, advise
+from inburgering_tui.domain.pip import PipContext
 
 LBT_DATE = "lbt_datum"
 LBT_EXEMPT = "lbt_vrijgesteld"
@@ -87,3 +88,18 @@ def route_inputs(case: Any, answers: Mapping[str, Any], age: int | None) -> Rout
 def has_young_children(answers: Mapping[str, Any]) -> bool:
     count = answers.get(YOUNG_CHILDREN)
     return isinstance(count, int | float) and count >= 1
+
+
+def pip_inputs(
+    case: Any, answers: Mapping[str, Any], age: int | None, practice: LocalPractice
+) -> tuple[PipContext, RouteAdvice]:
+    """The leerroute advice and what the PIP's completeness check needs, from the intake."""
+    advice = advise(route_inputs(case, answers, age), practice.onderwijs_age_limit)
+    context = PipContext(
+        doelgroep=case.doelgroep,
+        on_bijstand=answers.get(ON_BIJSTAND) is True,
+        young_children=has_young_children(answers),
+        advice=advice,
+        map_hours_norm=practice.map_hours_norm,
+    )
+    return context, advice

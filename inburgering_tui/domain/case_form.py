@@ -18,6 +18,24 @@ from inburgering_tui.domain.case_rules import (
 )
 from inburgering_tui.i18n.markers import N_
 
+# The person and case fields a municipality registers, in form order (also an import's columns).
+CASE_FIELDS = (
+    "given_names",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    "nationality",
+    "languages",
+    "literacy",
+    "v_nummer",
+    "bsn",
+    "doelgroep",
+    "azc_location",
+    "koppelingsdatum",
+    "kennisgeving_date",
+    "brp_date",
+    "consultant",
+)
 DATE_FIELDS = ("date_of_birth", "koppelingsdatum", "kennisgeving_date", "brp_date")
 TEXT_FIELDS = ("given_names", "family_name", "nationality", "azc_location", "consultant")
 

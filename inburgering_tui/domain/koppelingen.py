@@ -16,26 +16,9 @@ from datetime import date
 from typing import Any
 
 from inburgering_tui.domain.answers import Invalid
+from inburgering_tui.domain.case_form import CASE_FIELDS as FIELDS
 from inburgering_tui.domain.case_form import validate_case_fields
 from inburgering_tui.i18n.markers import N_
-
-FIELDS = (
-    "given_names",
-    "family_name",
-    "date_of_birth",
-    "sex",
-    "nationality",
-    "languages",
-    "literacy",
-    "v_nummer",
-    "bsn",
-    "doelgroep",
-    "azc_location",
-    "koppelingsdatum",
-    "kennisgeving_date",
-    "brp_date",
-    "consultant",
-)
 
 
 @dataclass(frozen=True)

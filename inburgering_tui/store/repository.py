@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, func, or_
 from sqlmodel import Session, col, select
 
+from inburgering_tui.domain.case_form import CASE_FIELDS
 from inburgering_tui.store.models import (
     Answer,
     AuditEvent,
@@ -24,24 +25,6 @@ from inburgering_tui.store.models import (
     Invitation,
     SectionSkip,
     utcnow,
-)
-
-CASE_FIELDS = (
-    "given_names",
-    "family_name",
-    "date_of_birth",
-    "sex",
-    "nationality",
-    "languages",
-    "literacy",
-    "v_nummer",
-    "bsn",
-    "doelgroep",
-    "azc_location",
-    "koppelingsdatum",
-    "kennisgeving_date",
-    "brp_date",
-    "consultant",
 )
 
 SORT_KEYS = {

@@ -33,15 +33,9 @@ from inburgering_tui.domain.answers import (
     parse_hours,
     parse_optional_date,
 )
-from inburgering_tui.domain.case_facts import (
-    BIJSTAND_START,
-    ON_BIJSTAND,
-    as_date,
-    has_young_children,
-    route_inputs,
-)
+from inburgering_tui.domain.case_facts import BIJSTAND_START, as_date, pip_inputs
 from inburgering_tui.domain.case_rules import age_on
-from inburgering_tui.domain.leerroute import LEERROUTE_LABELS, Leerroute, RouteAdvice, advise
+from inburgering_tui.domain.leerroute import LEERROUTE_LABELS, Leerroute, RouteAdvice
 from inburgering_tui.domain.pip import (
     KIND_LABELS,
     RESPONSIBLE,
@@ -115,14 +109,7 @@ class PipScreen(Screen[None]):
         case = store.get_case(self.case_id)
         answers = {q: a.value for q, a in store.answers(self.case_id, form.id).items()}
         age = age_on(case.date_of_birth, app.today())  # type: ignore[attr-defined]
-        advice = advise(route_inputs(case, answers, age), practice.onderwijs_age_limit)
-        context = PipContext(
-            doelgroep=case.doelgroep,
-            on_bijstand=answers.get(ON_BIJSTAND) is True,
-            young_children=has_young_children(answers),
-            advice=advice,
-            map_hours_norm=practice.map_hours_norm,
-        )
+        context, advice = pip_inputs(case, answers, age, practice)
         return context, advice, answers
 
     def _load(self) -> None:
