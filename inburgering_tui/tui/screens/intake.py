@@ -84,20 +84,26 @@ class IntakeScreen(Screen[None]):
             with VerticalScroll(id="question-pane"):
                 yield Static("", id="domain-title", classes="screen-title", markup=False)
                 yield Static("", id="question-count", markup=False)
-                with Horizontal(id="question-columns"):
-                    with Vertical(id="consultant-column"):
+                # The question and the answer first, so both are in view; the longer help
+                # texts follow. Each row has the consultant's language left and the
+                # person's language right.
+                with Horizontal(id="question-columns", classes="language-columns"):
+                    with Vertical(classes="consultant-column"):
                         yield Static("", id="question-prompt", markup=False)
-                        yield Static("", id="question-help", markup=False)
-                    with Vertical(id="interview-column"):
+                    with Vertical(classes="interview-column"):
                         yield Static(
                             "", id="interview-language", classes="column-title", markup=False
                         )
                         yield ScriptText(id="interview-prompt", reorder=self._reorder())
-                        yield ScriptText(id="interview-help", reorder=self._reorder())
                         yield ScriptText(id="interview-options", reorder=self._reorder())
                 yield Vertical(id="answer-slot")
                 yield Label("", id="answer-error", classes="error", markup=False)
                 yield Static("", id="save-state", markup=False)
+                with Horizontal(id="help-columns", classes="language-columns"):
+                    with Vertical(classes="consultant-column"):
+                        yield Static("", id="question-help", markup=False)
+                    with Vertical(classes="interview-column"):
+                        yield ScriptText(id="interview-help", reorder=self._reorder())
                 yield Static("", id="historical", markup=False)
         yield KeyHints()
 
@@ -180,12 +186,10 @@ class IntakeScreen(Screen[None]):
         widget = answer_widget(question, answer.value if answer else None)
         self._answer_widget = widget
         slot.mount(widget)
-        # Focus without scrolling, then show the question from its top: scrolling to the
-        # answer before the new layout settles can push the question itself out of view.
+        # Focus without scrolling and show the pane from its top: the question and the answer
+        # stand there; scrolling to the answer could push the question out of view.
         widget.focus(scroll_visible=False)
-        pane = self.query_one("#question-pane", VerticalScroll)
-        pane.scroll_home(animate=False)
-        self.call_after_refresh(widget.scroll_visible, animate=False)
+        self.query_one("#question-pane", VerticalScroll).scroll_home(animate=False)
         self.query_one("#answer-error", Label).update("")
         self._show_saved_state(answer)
         self._show_historical(section)
@@ -198,8 +202,8 @@ class IntakeScreen(Screen[None]):
     def _show_interview_language(self, question: Question) -> None:
         """The same question, help and options in the person's language, for the interpreter."""
         language = self.interview_language
-        column = self.query_one("#interview-column")
-        column.display = language != "nl"
+        for column in self.query(".interview-column"):
+            column.display = language != "nl"
         if language == "nl":
             return
         translate = translator(language)
