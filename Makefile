@@ -31,6 +31,7 @@ system-packages:
 
 test: system-packages $(VENV)/.dev
 	$(BIN)/ruff check .
+	$(BIN)/mypy inburgering_tui
 	$(BIN)/python -m pytest
 
 clean:

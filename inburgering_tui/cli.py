@@ -10,6 +10,7 @@ import sys
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -97,7 +98,7 @@ def cmd_cases_list(args: argparse.Namespace, settings: Settings) -> None:
         store, form, date.today(), settings.local_practice, search=args.search or "", sort=args.sort
     )
     store.close()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for item in overviews:
         case, walk = item.case, item.walk
         done, total = walk.progress()
@@ -128,13 +129,13 @@ def cmd_cases_list(args: argparse.Namespace, settings: Settings) -> None:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return
-    for row in rows:
-        intake = row["intake"]
-        upcoming = row["next_deadline"]
-        due = f"  {upcoming['rule']} {upcoming['due']} ({upcoming['status']})" if upcoming else ""
+    for item in overviews:
+        done, total = item.walk.progress()
+        first = item.next_deadline
+        due = f"  {first.rule} {first.due} ({first.status.value})" if first else ""
         print(
-            f"{row['id'][:8]}  {row['family_name']}, {row['given_names']}  "
-            f"{row['doelgroep']}  intake {intake['domains_done']}/{intake['domains_total']}{due}"
+            f"{item.case.id[:8]}  {item.case.family_name}, {item.case.given_names}  "
+            f"{item.case.doelgroep}  intake {done}/{total}{due}"
         )
 
 

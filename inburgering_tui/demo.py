@@ -172,6 +172,7 @@ def _demo_pip(
 
     practice = LocalPractice()
     case = store.get_case(case_id)
+    assert case is not None
     answers = {q: a.value for q, a in store.answers(case_id, form.id).items()}
     context, advice = pip_inputs(case, answers, facts.age, practice)
     dagtekening = today - timedelta(days=rng.randint(10, 500))

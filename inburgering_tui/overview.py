@@ -22,7 +22,7 @@ from inburgering_tui.store.models import Invitation as InvitationRow
 from inburgering_tui.store.pip_repository import PipStore
 from inburgering_tui.store.repository import Store
 
-_EMPTY = {"answers": {}, "skipped": {}}
+_EMPTY: dict[str, dict] = {"answers": {}, "skipped": {}}
 
 
 @dataclass(frozen=True)

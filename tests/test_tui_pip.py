@@ -178,7 +178,9 @@ async def test_voortgangsgesprek_is_recorded_and_can_open_a_new_version(
         await pilot.pause()
         await pilot.press("tab")  # the date stays today
         await type_text(pilot, "Gaat goed, 3 lessen per week")
-        await pilot.press("tab", "tab", "tab", "tab")
+        await pilot.press("tab")
+        await type_text(pilot, "Oppas voor de kinderen")
+        await pilot.press(*(["tab"] * 7))  # past the other themes
         await pilot.press("space")  # leads to a new version
         await pilot.press("tab")
         await type_text(pilot, "Meer uren taalles")
@@ -187,7 +189,10 @@ async def test_voortgangsgesprek_is_recorded_and_can_open_a_new_version(
 
     [talk] = pips.progress_talks(case.id)
     assert talk.held_on == TODAY
-    assert talk.notes["inburgering"] == "Gaat goed, 3 lessen per week"
+    assert talk.notes["inburgering"] == {
+        "progress": "Gaat goed, 3 lessen per week",
+        "problems": "Oppas voor de kinderen",
+    }
     versions = pips.versions(case.id)
     assert [(v.number, v.status) for v in versions] == [(1, "set"), (2, "draft")]
     assert versions[1].reason == "Meer uren taalles" and talk.amended_version_id == versions[1].id

@@ -11,9 +11,14 @@ from inburgering_tui.domain.forms import Condition, Form, Question, Section
 
 
 class Answered(Protocol):
-    section_id: str
-    value: Any
-    not_asked_reason: str | None
+    @property
+    def section_id(self) -> str: ...
+
+    @property
+    def value(self) -> Any: ...
+
+    @property
+    def not_asked_reason(self) -> str | None: ...
 
     @property
     def settled(self) -> bool: ...

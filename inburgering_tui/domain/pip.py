@@ -113,6 +113,8 @@ class Afspraak(BaseModel):
     practical_activity: bool = False  # MAP: at least one practical activity (000)
     costs: list[str] = Field(default_factory=list)  # ontzorgen: which fixed costs
     status: str = "gepland"
+    review_on: date | None = None  # when the afspraak is looked at again
+    hours_logged: float | None = None  # hours done so far (may include the intake phase)
     confirmed: bool = True  # False while it is only a proposal pre-filled from the intake
 
     @property
@@ -166,7 +168,7 @@ class PipContext:
 @dataclass(frozen=True)
 class Missing:
     theme: Theme
-    field: str  # where to jump: a field id or "afspraak:<kind>"
+    target: str  # where to jump: a field id, "afspraak:<kind>" or "afspraak:<id>"
     msgid: str
     params: dict[str, Any] = field(default_factory=dict)
 

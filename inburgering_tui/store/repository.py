@@ -27,11 +27,11 @@ from inburgering_tui.store.models import (
     utcnow,
 )
 
-SORT_KEYS = {
-    "name": (Case.family_name, Case.given_names),
+SORT_KEYS: dict[str, tuple[Any, ...]] = {
+    "name": (col(Case.family_name), col(Case.given_names)),
     "created": (col(Case.created_at).desc(),),
     "updated": (col(Case.updated_at).desc(),),
-    "koppeling": (Case.koppelingsdatum, Case.family_name),
+    "koppeling": (col(Case.koppelingsdatum), col(Case.family_name)),
 }
 
 
@@ -136,7 +136,7 @@ class Store:
     def household(self, case_id: str) -> list[HouseholdMember]:
         with self.session() as session:
             query = select(HouseholdMember).where(HouseholdMember.case_id == case_id)
-            return list(session.exec(query.order_by(HouseholdMember.date_of_birth)).all())
+            return list(session.exec(query.order_by(col(HouseholdMember.date_of_birth))).all())
 
     def add_household_member(
         self, case_id: str, name: str, relation: str, date_of_birth: Any = None
@@ -160,7 +160,7 @@ class Store:
     def conversations(self, case_id: str) -> list[Conversation]:
         with self.session() as session:
             query = select(Conversation).where(Conversation.case_id == case_id)
-            return list(session.exec(query.order_by(Conversation.held_on)).all())
+            return list(session.exec(query.order_by(col(Conversation.held_on))).all())
 
     def first_conversation_dates(self) -> dict[str, Any]:
         """Per case, the date of its first intake conversation (rule T1 is met by it)."""
@@ -345,7 +345,10 @@ class Store:
         with self.session() as session:
             for case_id, question_id, value, reason in session.exec(
                 select(
-                    Answer.case_id, Answer.question_id, Answer.value, Answer.not_asked_reason
+                    col(Answer.case_id),
+                    col(Answer.question_id),
+                    col(Answer.value),
+                    col(Answer.not_asked_reason),
                 ).where(Answer.form_id == form_id)
             ).all():
                 entry = summaries.setdefault(case_id, {"answers": {}, "skipped": {}})

@@ -116,6 +116,14 @@ class AfspraakDialog(ModalScreen[Afspraak | None]):
                     allow_blank=False,
                 ),
             )
+            yield LabelledField(
+                _("Evaluatiemoment"),
+                Input(format_date(a.review_on), placeholder="dd-mm-jjjj", id="review_on"),
+            )
+            yield LabelledField(
+                _("Uren gedaan (ook tijdens de intakefase)"),
+                Input(format_hours(a.hours_logged), id="hours_logged"),
+            )
             yield Static(_("Ctrl+S: bewaren · Esc: annuleren"), classes="hint")
 
     def on_mount(self) -> None:
@@ -128,13 +136,13 @@ class AfspraakDialog(ModalScreen[Afspraak | None]):
     def action_save(self) -> None:
         values: dict[str, Any] = {}
         errors: dict[str, str] = {}
-        for name in ("start", "end"):
+        for name in ("start", "end", "review_on"):
             parsed = parse_optional_date(self.query_one(f"#{name}", Input).value)
             if isinstance(parsed, Invalid):
                 errors[name] = _(parsed.msgid).format(**parsed.params)
             else:
                 values[name] = parsed
-        for name in ("hours_total", "hours_per_week"):
+        for name in ("hours_total", "hours_per_week", "hours_logged"):
             hours = parse_hours(self.query_one(f"#{name}", Input).value)
             if isinstance(hours, Invalid):
                 errors[name] = _(hours.msgid).format(**hours.params)
@@ -151,7 +159,7 @@ class AfspraakDialog(ModalScreen[Afspraak | None]):
             self.afspraak.model_copy(
                 update={
                     **values,
-                    "kind": Kind(self.query_one("#kind", Select).value),
+                    "kind": Kind(str(self.query_one("#kind", Select).value)),
                     "description": self.query_one("#description", Input).value.strip(),
                     "responsible": self.query_one("#responsible", Select).value,
                     "partner": self.query_one("#partner", Input).value.strip(),

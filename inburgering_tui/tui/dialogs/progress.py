@@ -30,9 +30,14 @@ class ProgressDialog(ModalScreen[dict[str, Any] | None]):
             yield Static(_("Voortgangsgesprek"), classes="dialog-title")
             yield LabelledField(_("Datum"), Input(format_date(today), id="held_on"), required=True)
             for theme in Theme:
+                label = _(THEME_LABELS[theme])
                 yield LabelledField(
-                    _("{theme}: voortgang en problemen").format(theme=_(THEME_LABELS[theme])),
-                    Input(id=f"notes-{theme.value}"),
+                    _("{theme}: hoe gaat het").format(theme=label),
+                    Input(id=f"progress-{theme.value}"),
+                )
+                yield LabelledField(
+                    _("{theme}: wat zit in de weg").format(theme=label),
+                    Input(id=f"problems-{theme.value}"),
                 )
             yield Checkbox(_("Leidt tot een nieuwe versie van het PIP"), id="amend")
             yield LabelledField(_("Reden voor de nieuwe versie"), Input(id="amend_reason"))
@@ -62,7 +67,13 @@ class ProgressDialog(ModalScreen[dict[str, Any] | None]):
             field.show_error(errors.get(str(field.control.id), ""))
         if errors:
             return
-        notes = {t.value: self.query_one(f"#notes-{t.value}", Input).value.strip() for t in Theme}
+        notes = {
+            t.value: {
+                "progress": self.query_one(f"#progress-{t.value}", Input).value.strip(),
+                "problems": self.query_one(f"#problems-{t.value}", Input).value.strip(),
+            }
+            for t in Theme
+        }
         self.dismiss(
             {"held_on": held_on, "notes": notes, "amend_reason": reason if amend else None}
         )

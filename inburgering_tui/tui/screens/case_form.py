@@ -61,7 +61,12 @@ class CaseFormScreen(Screen[None]):
                 "languages", _("Talen die de persoon spreekt"), hint=_("bijvoorbeeld: ar, en")
             )
             yield self._select("literacy", _("Geletterdheid"), LITERACY_LABELS)
-            yield self._select("doelgroep", _("Doelgroep"), dict(DOELGROEP_LABELS), required=True)
+            yield self._select(
+                "doelgroep",
+                _("Doelgroep"),
+                {d.value: label for d, label in DOELGROEP_LABELS.items()},
+                required=True,
+            )
             yield self._text("v_nummer", _("V-nummer"), hint="1234567890")
             yield self._text("bsn", _("BSN (mag nog leeg zijn op het AZC)"))
             yield self._text("azc_location", _("AZC-locatie"))

@@ -90,13 +90,9 @@ class CaseListScreen(Screen[None]):
             return
         today = app.today()  # type: ignore[attr-defined]
         practice = app.settings.local_practice  # type: ignore[attr-defined]
+        form = app.intake_form  # type: ignore[attr-defined]
         overviews = case_overviews(
-            store,
-            app.intake_form,
-            today,
-            practice,
-            search=self.search_text,
-            sort=self.sort,  # type: ignore[attr-defined]
+            store, form, today, practice, search=self.search_text, sort=self.sort
         )
         shown = [item for item in overviews if self._passes(item, today, practice)]
         table = self.query_one(DataTable)

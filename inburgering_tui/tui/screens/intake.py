@@ -331,7 +331,8 @@ class IntakeScreen(Screen[None]):
             self.query_one("#save-state", Static).update(
                 "✘ " + _("Niet opgeslagen: verbeter het antwoord")
             )
-            widget.focus()
+            if widget is not None:
+                widget.focus()
             return False
         self._cancel_timer()
         existing = self.walk.answer_for(self.question.id)

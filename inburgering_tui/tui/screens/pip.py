@@ -290,7 +290,10 @@ class PipScreen(Screen[None]):
                     Text(who, style=style),
                     show_date(a.start),
                     show_date(a.end),
-                    format_hours(a.hours_total),
+                    # Hours done so far against the agreed total, e.g. "5/12".
+                    "/".join(
+                        format_hours(h) for h in (a.hours_logged, a.hours_total) if h is not None
+                    ),
                     _(STATUS.get(a.status, a.status)),
                     a.legal_basis + (" · W 23" if a.fineable else ""),
                     key=a.id,
@@ -443,16 +446,16 @@ class PipScreen(Screen[None]):
 
     def jump_to(self, item: Missing) -> None:
         self.query_one(TabbedContent).active = f"tab-{item.theme.value}"
-        if item.field.startswith("afspraak:"):
+        if item.target.startswith("afspraak:"):
             table = self.query_one(f"#afspraken-{item.theme.value}", DataTable)
-            wanted = item.field.removeprefix("afspraak:")
+            wanted = item.target.removeprefix("afspraak:")
             for row, a in enumerate(self.content.of_theme(item.theme)):
                 if a.id == wanted or a.kind.value == wanted:
                     table.move_cursor(row=row)
                     break
             self.call_after_refresh(table.focus)
         else:
-            self.call_after_refresh(self.query_one(f"#{item.field}").focus)
+            self.call_after_refresh(self.query_one(f"#{item.target}").focus)
 
     def action_review(self) -> None:
         if not self.editable:

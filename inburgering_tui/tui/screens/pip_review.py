@@ -118,7 +118,7 @@ class PipReviewScreen(Screen[None]):
             )
             yield LabelledField(
                 _("Consulent"),
-                Input(agreement.get("consultant", self.app.settings.consultant), id="consultant"),
+                Input(agreement.get("consultant", self.app.settings.consultant), id="consultant"),  # type: ignore[attr-defined]
                 required=True,
             )  # type: ignore[attr-defined]
             yield Static("", id="review-state", markup=False)
