@@ -10,6 +10,7 @@ from inburgering_tui.domain.case_rules import (
     HOUSEHOLD_RELATIONS,
     LITERACY_LABELS,
     SEX_LABELS,
+    age_on,
 )
 from inburgering_tui.domain.intake import CaseFacts, IntakeWalk
 from inburgering_tui.i18n.catalogs import _
@@ -41,8 +42,7 @@ def progress_label(walk: IntakeWalk) -> str:
 
 
 def facts_for(case: object, today: date) -> CaseFacts:
-    from inburgering_tui.domain.case_rules import age_on
-
+    """What the intake's skip logic may know about the case."""
     return CaseFacts(
         doelgroep=case.doelgroep,  # type: ignore[attr-defined]
         age=age_on(case.date_of_birth, today),  # type: ignore[attr-defined]

@@ -23,6 +23,10 @@ from inburgering_tui.i18n.catalogs import _, language_name, ngettext, ui_languag
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.overview import one_case
 from inburgering_tui.store.pip_repository import PipStore
+from inburgering_tui.tui.dialogs.conversation import ConversationDialog
+from inburgering_tui.tui.dialogs.household import HouseholdDialog
+from inburgering_tui.tui.dialogs.invitation import InvitationDialog
+from inburgering_tui.tui.dialogs.progress import ProgressDialog
 from inburgering_tui.tui.footer import KeyHints
 from inburgering_tui.tui.labels import (
     doelgroep_label,
@@ -178,8 +182,6 @@ class CaseScreen(Screen[None]):
 
     def action_invitation(self) -> None:
         """A new invitation, or, while the last one is unanswered, the response to it."""
-        from inburgering_tui.tui.dialogs.invitation import InvitationDialog
-
         store = self.app.require_store()  # type: ignore[attr-defined]
         invitations = store.invitations(self.case_id)
         last = invitations[-1] if invitations else None
@@ -205,8 +207,6 @@ class CaseScreen(Screen[None]):
         self.app.push_screen(PipScreen(self.case_id))
 
     def action_progress_talk(self) -> None:
-        from inburgering_tui.tui.dialogs.progress import ProgressDialog
-
         pips = PipStore(self.app.require_store())  # type: ignore[attr-defined]
         if pips.latest_set(self.case_id) is None:
             self.notify(
@@ -238,8 +238,6 @@ class CaseScreen(Screen[None]):
         self.app.push_screen(IntakeScreen(self.case_id))
 
     def action_add_member(self) -> None:
-        from inburgering_tui.tui.dialogs.household import HouseholdDialog
-
         def added(member: dict[str, Any] | None) -> None:
             if member:
                 self.app.require_store().add_household_member(self.case_id, **member)  # type: ignore[attr-defined]
@@ -248,8 +246,6 @@ class CaseScreen(Screen[None]):
         self.app.push_screen(HouseholdDialog(), added)
 
     def action_add_conversation(self) -> None:
-        from inburgering_tui.tui.dialogs.conversation import ConversationDialog
-
         store = self.app.require_store()  # type: ignore[attr-defined]
         case = store.get_case(self.case_id)
         default = case.languages[0] if case and case.languages else "nl"

@@ -17,6 +17,7 @@ from inburgering_tui.domain.case_rules import DOELGROEP_LABELS, LITERACY_LABELS,
 from inburgering_tui.i18n.catalogs import _
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.store.models import Case
+from inburgering_tui.tui.dialogs.confirm import ConfirmDialog
 from inburgering_tui.tui.footer import KeyHints
 from inburgering_tui.tui.widgets.field import LabelledField
 
@@ -136,7 +137,6 @@ class CaseFormScreen(Screen[None]):
         if self._raw() == self._initial:
             self.dismiss()
             return
-        from inburgering_tui.tui.dialogs.confirm import ConfirmDialog
 
         def leave(discard: bool | None) -> None:
             if discard:

@@ -22,6 +22,7 @@ from inburgering_tui.i18n.bidi import app_reorders
 from inburgering_tui.i18n.catalogs import _, language_name, ngettext, translator, ui_language
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.store.repository import StoredAnswer
+from inburgering_tui.tui.dialogs.reason import ReasonDialog
 from inburgering_tui.tui.footer import KeyHints
 from inburgering_tui.tui.labels import facts_for
 from inburgering_tui.tui.messages import AnswerEdited
@@ -413,8 +414,6 @@ class IntakeScreen(Screen[None]):
         self._show(section, (open_questions or shown)[0])
 
     def action_not_asked(self) -> None:
-        from inburgering_tui.tui.dialogs.reason import ReasonDialog
-
         if self.question is None:
             return
         question, section = self.question, self.section
@@ -450,8 +449,6 @@ class IntakeScreen(Screen[None]):
         )
 
     def action_skip_domain(self) -> None:
-        from inburgering_tui.tui.dialogs.reason import ReasonDialog
-
         section = self.section
         if section is None:
             return

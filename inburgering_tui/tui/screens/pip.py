@@ -55,6 +55,10 @@ from inburgering_tui.i18n.catalogs import _
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.store.models import PipVersion
 from inburgering_tui.store.pip_repository import PipStore
+from inburgering_tui.tui.dialogs.afspraak import AfspraakDialog
+from inburgering_tui.tui.dialogs.confirm import ConfirmDialog
+from inburgering_tui.tui.dialogs.missing import MissingDialog
+from inburgering_tui.tui.dialogs.reason import ReasonDialog
 from inburgering_tui.tui.footer import KeyHints
 from inburgering_tui.tui.labels import show_date
 from inburgering_tui.tui.widgets.field import LabelledField
@@ -370,8 +374,6 @@ class PipScreen(Screen[None]):
         self._edit_afspraak(theme, Afspraak(id=uuid.uuid4().hex[:12], kind=default))
 
     def _edit_afspraak(self, theme: Theme, afspraak: Afspraak) -> None:
-        from inburgering_tui.tui.dialogs.afspraak import AfspraakDialog
-
         def saved(result: Afspraak | None) -> None:
             if result is None:
                 return
@@ -404,7 +406,6 @@ class PipScreen(Screen[None]):
         if not self.editable or not isinstance(table, DataTable) or table.row_count == 0:
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        from inburgering_tui.tui.dialogs.confirm import ConfirmDialog
 
         def remove(yes: bool | None) -> None:
             if yes:
@@ -431,8 +432,6 @@ class PipScreen(Screen[None]):
                 self._save_fields()
 
     def action_check(self) -> None:
-        from inburgering_tui.tui.dialogs.missing import MissingDialog
-
         found = self.missing()
         if not found:
             self.notify(_("Het PIP is compleet."))
@@ -473,7 +472,6 @@ class PipScreen(Screen[None]):
         if self.editable:
             self.notify(_("Er is al een conceptversie."), severity="warning")
             return
-        from inburgering_tui.tui.dialogs.reason import ReasonDialog
 
         def amend(reason: str | None) -> None:
             if reason:

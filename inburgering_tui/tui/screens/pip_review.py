@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Select, Static
 
 from inburgering_tui.domain.answers import Invalid, format_date, parse_date
+from inburgering_tui.domain.calendar import add_days
 from inburgering_tui.domain.leerroute import route_change_allowed
 from inburgering_tui.domain.pip import PipContent
 from inburgering_tui.domain.pip_text import pip_text
@@ -30,6 +31,7 @@ from inburgering_tui.i18n.catalogs import (
 from inburgering_tui.i18n.formatting import format_day
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.store.pip_repository import PipStore
+from inburgering_tui.tui.dialogs.confirm import ConfirmDialog
 from inburgering_tui.tui.footer import KeyHints
 from inburgering_tui.tui.widgets.field import LabelledField
 from inburgering_tui.tui.widgets.script_text import ScriptText
@@ -176,7 +178,6 @@ class PipReviewScreen(Screen[None]):
         if refusal is not None:
             self.notify(refusal, severity="error", timeout=8)
             return
-        from inburgering_tui.tui.dialogs.confirm import ConfirmDialog
 
         def confirmed(yes: bool | None) -> None:
             if yes:
@@ -209,8 +210,6 @@ class PipReviewScreen(Screen[None]):
         new = PipContent.model_validate(self._version().content).leerroute
         if old is None or new is None:
             return None
-        from inburgering_tui.domain.calendar import add_days
-
         why = route_change_allowed(old, new, add_days(first.dagtekening, 1), today)
         return None if why is None else _(why.msgid).format(**why.params)
 

@@ -1,0 +1,52 @@
+"""The house rules of DESIGN.md, checked: the core runs without the UI, the domain stays pure."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "inburgering_tui"
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_domain_imports_nothing_of_store_tui_or_export() -> None:
+    for path in (PACKAGE / "domain").glob("*.py"):
+        bad = {
+            name
+            for name in _imports(path)
+            if name.startswith(
+                ("inburgering_tui.store", "inburgering_tui.tui", "inburgering_tui.export")
+            )
+            or name.split(".")[0] in {"textual", "sqlalchemy", "sqlmodel", "sqlcipher3"}
+        }
+        assert bad == set(), f"{path.name} imports {bad}"
+
+
+def test_core_modules_load_without_textual() -> None:
+    modules = [
+        f"inburgering_tui.{folder}.{path.stem}"
+        for folder in ("domain", "store", "i18n")
+        for path in (PACKAGE / folder).glob("*.py")
+        if path.stem != "__init__"
+    ] + ["inburgering_tui.overview", "inburgering_tui.demo"]
+    script = (
+        "import sys\n"
+        + "".join(f"import {m}\n" for m in modules)
+        + "print('textual' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
