@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives import serialization
 from pydantic import ValidationError
 
 from inburgering_tui.domain.form_loader import FormError, load_forms
@@ -182,6 +183,86 @@ def cmd_follow(args: argparse.Namespace, settings: Settings) -> None:
     FollowApp(vault, _forms(settings), settings, args.lang, store=store).run()
 
 
+def _key_passphrase() -> str:
+    """The PKCS#12 passphrase: INBURGERING_KEY_PASSPHRASE for scripts, else asked for."""
+    from_env = os.environ.get("INBURGERING_KEY_PASSPHRASE")
+    if from_env:
+        return from_env
+    if not sys.stdin.isatty():
+        raise CliError("no key passphrase: set INBURGERING_KEY_PASSPHRASE or run in a terminal")
+    return getpass.getpass("Wachtwoordzin voor de sleutels: ")
+
+
+def cmd_keys_init(args: argparse.Namespace, settings: Settings) -> None:
+    from inburgering_tui.export.pki import PkiError, create_dev_pki
+
+    vault = Vault()
+    if not vault.is_initialised():
+        raise CliError(f"no store in {vault.home}: start the app first")
+    data_key = vault.keyfile.unlock(_passphrase(vault))  # wrapped for the back office below
+    key_passphrase = _key_passphrase()
+    if len(key_passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise CliError(f"the key passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters")
+    try:
+        made = create_dev_pki(
+            vault.home,
+            key_passphrase,
+            municipality=args.municipality,
+            consultant=settings.consultant or args.consultant,
+        )
+    except PkiError as exc:
+        raise CliError(str(exc)) from None
+    vault.keyfile.add_recovery(data_key, made["backoffice_cert"].read_bytes())
+    print("Development keys made (for tests and demos; production uses PKIoverheid):")
+    print(f"  CA certificate            {made['ca']}")
+    print(f"  consultant key (PKCS#12)  {made['consultant']}")
+    print(f"  back-office key (PKCS#12) {made['backoffice']}  <- move this to the back office")
+    print(f"  back-office certificate   {made['backoffice_cert']}")
+    print("The store's key is now also wrapped for the back office (see `inburgering recover`).")
+
+
+def cmd_keys_use(args: argparse.Namespace, _settings: Settings) -> None:
+    from inburgering_tui.export.pki import PkiError, use_consultant_p12
+
+    vault = Vault()
+    try:
+        identity = use_consultant_p12(vault.home, args.file, _key_passphrase())
+    except PkiError as exc:
+        raise CliError(str(exc)) from None
+    print(f"Consultant key in use: {identity.certificate.subject.rfc4514_string()}")
+
+
+def cmd_keys_recovery(args: argparse.Namespace, settings: Settings) -> None:
+    from inburgering_tui.export.pki import PkiError, load_certificate
+
+    vault = Vault()
+    try:
+        certificate = load_certificate(args.certificate)
+    except PkiError as exc:
+        raise CliError(str(exc)) from None
+    data_key = vault.keyfile.unlock(_passphrase(vault))
+    vault.keyfile.add_recovery(data_key, certificate.public_bytes(serialization.Encoding.PEM))
+    print(f"The store's key is now also wrapped for {certificate.subject.rfc4514_string()}")
+
+
+def cmd_recover(args: argparse.Namespace, _settings: Settings) -> None:
+    from inburgering_tui.export.pki import PkiError, load_identity
+
+    vault = Vault()
+    if not vault.is_initialised():
+        raise CliError(f"no store in {vault.home}")
+    try:
+        identity = load_identity(args.key, _key_passphrase())
+    except PkiError as exc:
+        raise CliError(str(exc)) from None
+    new = os.environ.get("INBURGERING_NEW_PASSPHRASE") or getpass.getpass("Nieuwe wachtwoordzin: ")
+    if len(new) < MIN_PASSPHRASE_LENGTH:
+        raise CliError(f"the passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters")
+    vault.keyfile.recover(identity.key, new)
+    vault.unlock(new).close()  # proves the store opens under the new passphrase
+    print("Store recovered: it opens with the new passphrase; nothing was lost.")
+
+
 def cmd_passphrase(_args: argparse.Namespace, _settings: Settings) -> None:
     vault = Vault()
     if not vault.is_initialised():
@@ -243,6 +324,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     passphrase = commands.add_parser("passphrase", help="change the store's passphrase")
     passphrase.set_defaults(handler=cmd_passphrase)
+
+    keys = commands.add_parser("keys", help="the consultant's and back office's keys")
+    key_commands = keys.add_subparsers(dest="keys_command", required=True)
+    init = key_commands.add_parser("init", help="create a development CA and keys")
+    init.add_argument("--municipality", default="Gemeente Voorbeeld", help="organisation name")
+    init.add_argument("--consultant", default="Consulent", help="name on the certificate")
+    init.set_defaults(handler=cmd_keys_init)
+    use = key_commands.add_parser("use", help="use a municipal PKCS#12 (e.g. PKIoverheid)")
+    use.add_argument("file", type=Path, help="the consultant's .p12 file")
+    use.set_defaults(handler=cmd_keys_use)
+    recovery = key_commands.add_parser(
+        "recovery", help="wrap the store's key for a back-office certificate"
+    )
+    recovery.add_argument("certificate", type=Path, help="the back office's certificate (PEM)")
+    recovery.set_defaults(handler=cmd_keys_recovery)
+
+    recover = commands.add_parser(
+        "recover", help="open a store whose passphrase is lost, with the back office's key"
+    )
+    recover.add_argument("--key", type=Path, required=True, help="the back office's .p12 file")
+    recover.set_defaults(handler=cmd_recover)
 
     forms = commands.add_parser("forms", help="check the interview forms")
     forms.set_defaults(handler=cmd_forms_check)

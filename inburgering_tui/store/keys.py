@@ -16,13 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from argon2.low_level import Type, hash_secret_raw
+from cryptography import x509
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 KEYFILE_NAME = "keys.json"
 _FORMAT = 1
 _AAD = b"inburgering-tui data key v1"
 MIN_PASSPHRASE_LENGTH = 10
+_OAEP = padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
 
 
 class WrongPassphrase(Exception):
@@ -115,6 +119,38 @@ class KeyFile:
             return AESGCM(kek).decrypt(_unb64(entry["nonce"]), _unb64(entry["wrapped_key"]), _AAD)
         except InvalidTag:
             raise WrongPassphrase() from None
+
+    def add_recovery(self, data_key: bytes, certificate_pem: bytes) -> None:
+        """Wrap the data key for the back office's certificate (RSA-OAEP, SHA-256), so a
+        consultant who forgets the passphrase loses nothing."""
+        certificate = x509.load_pem_x509_certificate(certificate_pem)
+        public_key = certificate.public_key()
+        if not isinstance(public_key, rsa.RSAPublicKey):
+            raise KeyFileError("the recovery certificate needs an RSA key")
+        wraps = self._read()
+        wraps["recovery"] = {
+            "kind": "rsa-oaep-sha256",
+            "certificate": certificate_pem.decode("ascii"),
+            "wrapped_key": _b64(public_key.encrypt(data_key, _OAEP)),
+        }
+        self._write(wraps)
+
+    def has_recovery(self) -> bool:
+        return "recovery" in self._read()
+
+    def recover(self, private_key: rsa.RSAPrivateKey, new_passphrase: str) -> bytes:
+        """Unwrap the data key with the back office's key and set a new passphrase."""
+        wraps = self._read()
+        entry = wraps.get("recovery")
+        if entry is None:
+            raise KeyFileError(f"{self.path} has no recovery wrap for the back office")
+        try:
+            data_key = private_key.decrypt(_unb64(entry["wrapped_key"]), _OAEP)
+        except ValueError:
+            raise KeyFileError("this back-office key does not unwrap the store's key") from None
+        wraps["passphrase"] = _wrap_with_passphrase(data_key, new_passphrase, KdfParams.from_env())
+        self._write(wraps)
+        return data_key
 
     def change_passphrase(self, old: str, new: str) -> None:
         data_key = self.unlock(old)

@@ -1,0 +1,174 @@
+"""The trust model's keys (DESIGN.md): a municipal CA, the consultant's and the back office's.
+
+For development and tests ``create_dev_pki`` makes a local CA; in production the consultant's
+PKCS#12 comes from PKIoverheid and is imported as it is. Private keys are only ever written
+encrypted (PKCS#12 or PKCS#8 with the passphrase); certificates are public.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+PKI_DIR = "pki"
+CA_CERT = "ca.pem"
+CA_KEY = "ca-key.pem"  # PKCS#8, encrypted
+CONSULTANT_P12 = "consultant.p12"
+BACKOFFICE_CERT = "backoffice.pem"
+BACKOFFICE_P12 = "backoffice.p12"
+
+
+class PkiError(Exception):
+    """A key file is missing, of the wrong kind, or does not open with the passphrase."""
+
+
+@dataclass(frozen=True)
+class Identity:
+    certificate: x509.Certificate
+    key: rsa.RSAPrivateKey
+    chain: list[x509.Certificate]
+
+
+def _name(common_name: str, organisation: str) -> x509.Name:
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "NL"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
+
+
+def _issue(
+    subject: x509.Name,
+    key: rsa.RSAPrivateKey,
+    issuer: x509.Name,
+    issuer_key: rsa.RSAPrivateKey,
+    *,
+    ca: bool,
+    usages: list[x509.ObjectIdentifier],
+    years: int,
+) -> x509.Certificate:
+    now = dt.datetime.now(dt.UTC)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=365 * years))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=0 if ca else None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=not ca,
+                content_commitment=not ca,
+                key_encipherment=not ca,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=ca,
+                crl_sign=ca,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+    )
+    if usages:
+        builder = builder.add_extension(x509.ExtendedKeyUsage(usages), critical=False)
+    return builder.sign(issuer_key, hashes.SHA256())
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
+def _p12(name: str, identity: Identity, passphrase: str) -> bytes:
+    return pkcs12.serialize_key_and_certificates(
+        name.encode(),
+        identity.key,
+        identity.certificate,
+        identity.chain,
+        serialization.BestAvailableEncryption(passphrase.encode()),
+    )
+
+
+def create_dev_pki(
+    home: Path, passphrase: str, *, municipality: str, consultant: str
+) -> dict[str, Path]:
+    """A development CA with a consultant and a back-office identity, in ``home/pki``."""
+    folder = home / PKI_DIR
+    if (folder / CA_CERT).exists():
+        raise PkiError(f"{folder} already holds keys; refusing to replace them")
+    ca_key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    ca_name = _name(f"{municipality} ontwikkel-CA", municipality)
+    ca_cert = _issue(ca_name, ca_key, ca_name, ca_key, ca=True, usages=[], years=10)
+    made: dict[str, Path] = {}
+    for role, common_name, usages in (
+        ("consultant", consultant, [ExtendedKeyUsageOID.EMAIL_PROTECTION]),
+        ("backoffice", f"{municipality} backoffice", [ExtendedKeyUsageOID.EMAIL_PROTECTION]),
+    ):
+        key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+        cert = _issue(
+            _name(common_name, municipality), key, ca_name, ca_key, ca=False, usages=usages, years=2
+        )
+        identity = Identity(cert, key, [ca_cert])
+        p12 = folder / (CONSULTANT_P12 if role == "consultant" else BACKOFFICE_P12)
+        _write_private(p12, _p12(role, identity, passphrase))
+        made[role] = p12
+        if role == "backoffice":
+            (folder / BACKOFFICE_CERT).write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+            made["backoffice_cert"] = folder / BACKOFFICE_CERT
+    (folder / CA_CERT).write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
+    _write_private(
+        folder / CA_KEY,
+        ca_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(passphrase.encode()),
+        ),
+    )
+    made["ca"] = folder / CA_CERT
+    return made
+
+
+def load_identity(path: Path, passphrase: str) -> Identity:
+    try:
+        key, cert, chain = pkcs12.load_key_and_certificates(path.read_bytes(), passphrase.encode())
+    except FileNotFoundError:
+        raise PkiError(f"{path} does not exist") from None
+    except ValueError:
+        raise PkiError(
+            f"{path} does not open with this passphrase, or is no PKCS#12 file"
+        ) from None
+    if cert is None or not isinstance(key, rsa.RSAPrivateKey):
+        raise PkiError(f"{path} holds no RSA key with its certificate")
+    return Identity(cert, key, list(chain or []))
+
+
+def load_certificate(path: Path) -> x509.Certificate:
+    try:
+        return x509.load_pem_x509_certificate(path.read_bytes())
+    except FileNotFoundError:
+        raise PkiError(f"{path} does not exist") from None
+    except ValueError:
+        raise PkiError(f"{path} is no PEM certificate") from None
+
+
+def use_consultant_p12(home: Path, source: Path, passphrase: str) -> Identity:
+    """Adopt a real municipal PKCS#12 (e.g. PKIoverheid) as the consultant's identity."""
+    identity = load_identity(source, passphrase)  # refuse a file that does not open
+    _write_private(home / PKI_DIR / CONSULTANT_P12, source.read_bytes())
+    return identity
