@@ -263,6 +263,63 @@ def cmd_recover(args: argparse.Namespace, _settings: Settings) -> None:
     print("Store recovered: it opens with the new passphrase; nothing was lost.")
 
 
+def _find_case(store: Store, reference: str) -> str:
+    """A case by its id or the first characters of it (as `cases list` prints them)."""
+    matches = [c.id for c in store.list_cases() if c.id.startswith(reference.lower())]
+    if len(matches) != 1:
+        raise CliError(f"{'no' if not matches else 'more than one'} case matches '{reference}'")
+    return matches[0]
+
+
+def cmd_pdf(args: argparse.Namespace, settings: Settings) -> None:
+    from inburgering_tui.export.pip_export import ExportError, export_pip
+
+    vault = Vault()
+    store = _open_store(vault, settings)
+    try:
+        case_id = _find_case(store, args.case)
+        result = export_pip(
+            store,
+            _forms(settings)[settings.intake_form],
+            settings,
+            case_id,
+            home=vault.home,
+            out=args.out,
+            today=date.today(),
+            key_passphrase=_key_passphrase,
+        )
+    except ExportError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        store.close()
+    kind = "signed beschikking" if result.signed else "CONCEPT (not set yet, not signed)"
+    print(f"{result.path} ({kind}, {result.pages} pages)")
+
+
+def cmd_verify(args: argparse.Namespace, _settings: Settings) -> None:
+    from inburgering_tui.export.pki import CA_CERT, PKI_DIR
+    from inburgering_tui.export.signing import verify
+
+    ca_path = args.ca or Vault().home / PKI_DIR / CA_CERT
+    try:
+        verdict = verify(args.file.read_bytes(), ca_path.read_bytes())
+    except OSError as exc:
+        raise CliError(str(exc)) from None
+    if verdict.problem:
+        print(f"INVALID: {verdict.problem}")
+        raise SystemExit(1)
+    print(f"signer:     {verdict.signer}")
+    print(f"signed at:  {verdict.signed_at.isoformat() if verdict.signed_at else 'unknown'}")
+    print(f"integrity:  {'intact' if verdict.intact else 'BROKEN'}")
+    print(f"trust:      {'trusted (' + str(ca_path) + ')' if verdict.trusted else 'NOT trusted'}")
+    print(
+        f"changes:    {'none after signing' if verdict.unchanged_since_signing else 'CHANGED after signing'}"
+    )
+    print("VALID" if verdict.valid else "INVALID")
+    if not verdict.valid:
+        raise SystemExit(1)
+
+
 def cmd_passphrase(_args: argparse.Namespace, _settings: Settings) -> None:
     vault = Vault()
     if not vault.is_initialised():
@@ -339,6 +396,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     recovery.add_argument("certificate", type=Path, help="the back office's certificate (PEM)")
     recovery.set_defaults(handler=cmd_keys_recovery)
+
+    pdf = commands.add_parser("pdf", help="write the PIP PDF (signed when set, else CONCEPT)")
+    pdf.add_argument("case", help="the case id, or its first characters")
+    pdf.add_argument("--out", type=Path, help="output file (default: exports/)")
+    pdf.set_defaults(handler=cmd_pdf)
+
+    verify = commands.add_parser("verify", help="check a signed PIP PDF")
+    verify.add_argument("file", type=Path)
+    verify.add_argument("--ca", type=Path, help="CA certificate (default: the data directory's)")
+    verify.set_defaults(handler=cmd_verify)
 
     recover = commands.add_parser(
         "recover", help="open a store whose passphrase is lost, with the back office's key"

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from platformdirs import user_config_path
-from pydantic import Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -30,6 +30,21 @@ def config_path() -> Path:
 
 def default_forms_dir() -> Path:
     return Path(__file__).resolve().parents[1] / "forms"
+
+
+class Municipality(BaseModel):
+    """The letterhead and the bezwaar address of the PIP beschikking."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field("Gemeente Voorbeeld", description="The municipality's name.")
+    address: str = Field("Postbus 1, 1000 AA Voorbeeld", description="Postal address.")
+    phone: str = Field("14 000", description="Telephone number for questions.")
+    email: str = Field("inburgering@voorbeeld.nl", description="E-mail for questions.")
+    bezwaar_to: str = Field(
+        "Het college van burgemeester en wethouders, Postbus 1, 1000 AA Voorbeeld",
+        description="Where a bezwaar (objection) is sent (Awb 6:4).",
+    )
 
 
 class Settings(BaseSettings):
@@ -55,6 +70,9 @@ class Settings(BaseSettings):
     local_practice: LocalPractice = Field(
         default_factory=LocalPractice,
         description="Municipal deadline choices ([local_practice] in the file), see DOMAIN.md.",
+    )
+    municipality: Municipality = Field(
+        default_factory=Municipality, description="Letterhead of the PIP ([municipality])."
     )
     keymap: dict[str, str] = Field(
         default_factory=dict,

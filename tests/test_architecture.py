@@ -50,3 +50,22 @@ def test_core_modules_load_without_textual() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_no_translated_string_hides_inside_an_f_string() -> None:
+    """Babel does not look inside f-strings (Python 3.11): such a msgid never gets translated."""
+    hidden = []
+    for path in PACKAGE.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.JoinedStr):
+                for inner in ast.walk(node):
+                    if (
+                        isinstance(inner, ast.Call)
+                        and isinstance(inner.func, ast.Name)
+                        and inner.func.id in {"_", "N_", "ngettext"}
+                        and inner.args
+                        and isinstance(inner.args[0], ast.Constant)
+                    ):
+                        hidden.append(f"{path.name}:{inner.lineno}")
+    assert hidden == []

@@ -44,7 +44,7 @@ class HelpDialog(ModalScreen[None]):
             if binding.id and binding.description and binding.action not in seen:
                 seen.add(binding.action)
                 key = self.app.get_key_display(binding)
-                state = "" if enabled else f" ({_('nu niet beschikbaar')})"
+                state = "" if enabled else " (" + _("nu niet beschikbaar") + ")"
                 rows.append(f"| `{key}` | {_(binding.description)}{state} |")
         rows.append("| `ctrl+p` | " + _("Alle opdrachten zoeken") + " |")
         parts.append("\n".join(rows))
