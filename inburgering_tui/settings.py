@@ -63,6 +63,9 @@ class Settings(BaseSettings):
         default_factory=default_forms_dir, description="Folder with the interview forms (TOML)."
     )
     intake_form: str = Field("brede-intake", description="Form id of the brede intake.")
+    exports_dir: Path = Field(
+        Path("exports"), description="Where PDFs are written unless a path is given."
+    )
     bidi: BidiMode = Field(
         BidiMode.AUTO,
         description="Who reorders right-to-left text: auto, app (xterm, tmux) or terminal (VTE, Konsole).",

@@ -48,6 +48,8 @@ def test_numbers_and_identifiers_keep_their_order_inside_arabic() -> None:
     assert "\u2066" not in shown and "\u2069" not in shown
     legal = display_line("إلزامي (B 5.2(2)). قل هذا", rtl=True, reorder=True)
     assert "(B 5.2(2))" in legal
+    contact = display_line("اتصل بـ inburgering@voorbeeld.nl اليوم", rtl=True, reorder=True)
+    assert "inburgering@voorbeeld.nl" in contact
 
 
 def test_wrapping_happens_in_logical_order_before_reordering() -> None:

@@ -145,3 +145,38 @@ def test_the_wegwijzer_renders_in_the_persons_script(
     images = sorted(tmp_path.glob("page-*.png"))
     assert len(images) == len(reader.pages)
     assert all(image.stat().st_size > 2000 for image in images)
+
+
+async def test_the_pdf_is_made_from_the_pip_screen_with_progress(
+    isolated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from inburgering_tui.domain.form_loader import load_forms
+    from inburgering_tui.settings import default_forms_dir
+    from inburgering_tui.tui.dialogs.export_pdf import ExportPdfDialog
+
+    from .pilot import SIZE, make_app, type_text
+
+    monkeypatch.setenv("INBURGERING_EXPORTS_DIR", str(tmp_path / "exports"))
+    case_id = _case(isolated, "ar", set_it=True)
+    vault = Vault(isolated)
+    app = make_app(vault, load_forms(default_forms_dir()), store=vault.unlock(PASSPHRASE))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "p")
+        await pilot.pause()
+        await pilot.press("f7")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportPdfDialog)
+        await type_text(pilot, "verkeerde-zin")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "kon niet worden gemaakt" in str(app.screen.query_one("#pdf-state").render())
+        await type_text(pilot, KEYS)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Klaar" in str(app.screen.query_one("#pdf-state").render())
+        assert app.screen.query_one("#pdf-progress").progress == 1.0
+    [path] = (tmp_path / "exports").glob("*.pdf")
+    assert path.name == f"pip-{case_id[:8]}-v1.pdf"  # the case id, never a name
+    assert run("verify", str(path)).returncode == 0

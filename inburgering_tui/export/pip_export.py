@@ -23,8 +23,6 @@ from inburgering_tui.settings import Settings
 from inburgering_tui.store.pip_repository import PipStore
 from inburgering_tui.store.repository import Store
 
-EXPORTS = Path("exports")
-
 
 class ExportError(Exception):
     """Why no PDF could be written."""
@@ -89,7 +87,11 @@ def export_pip(
             raise ExportError(str(exc)) from None
     progress(0.9)
     # The file name carries the case id, never the person's name.
-    path = out or EXPORTS / f"pip-{case_id[:8]}-v{version.number}{'' if signed else '-concept'}.pdf"
+    path = (
+        out
+        or settings.exports_dir
+        / f"pip-{case_id[:8]}-v{version.number}{'' if signed else '-concept'}.pdf"
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(pdf)
     pages = len(PdfReader(path).pages)

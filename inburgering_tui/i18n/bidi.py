@@ -24,8 +24,9 @@ from rich.cells import cell_len
 
 LRI, PDI = "\u2066", "\u2069"
 # A run of Latin letters and digits, with the spaces and punctuation inside it and an opening
-# parenthesis before it, so "(B 5.2(2))" and "2027-0042" stay whole and left-to-right.
-_LTR_RUN = re.compile(r"\(?[0-9A-Za-z][0-9A-Za-z\-/.:,()+ ]*[0-9A-Za-z)]|[0-9A-Za-z]")
+# parenthesis before it, so "(B 5.2(2))", "2027-0042" and an e-mail address stay whole and
+# left-to-right.
+_LTR_RUN = re.compile(r"\(?[0-9A-Za-z][0-9A-Za-z\-/.:,()+@_ ]*[0-9A-Za-z)]|[0-9A-Za-z]")
 _TERMINALS_WITH_BIDI = ("VTE_VERSION", "KONSOLE_VERSION", "MLTERM")
 
 

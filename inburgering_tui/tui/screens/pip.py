@@ -57,6 +57,7 @@ from inburgering_tui.store.models import PipVersion
 from inburgering_tui.store.pip_repository import PipStore
 from inburgering_tui.tui.dialogs.afspraak import AfspraakDialog
 from inburgering_tui.tui.dialogs.confirm import ConfirmDialog
+from inburgering_tui.tui.dialogs.export_pdf import ExportPdfDialog
 from inburgering_tui.tui.dialogs.missing import MissingDialog
 from inburgering_tui.tui.dialogs.reason import ReasonDialog
 from inburgering_tui.tui.footer import KeyHints
@@ -77,6 +78,7 @@ class PipScreen(Screen[None]):
         Binding("f3", "check", N_("Controleren"), id="pip.check"),
         Binding("f4", "review", N_("Bekijken en vaststellen"), id="pip.review"),
         Binding("f6", "amend", N_("Nieuwe versie"), id="pip.amend"),
+        Binding("f7", "pdf", N_("PDF"), id="pip.pdf"),
         Binding(
             "ctrl+right", "next_theme", N_("Volgend thema"), id="pip.next_theme", priority=True
         ),
@@ -467,6 +469,11 @@ class PipScreen(Screen[None]):
 
         assert self.version is not None
         self.app.push_screen(PipReviewScreen(self.case_id, self.version.id))
+
+    def action_pdf(self) -> None:
+        """The current version as a PDF: signed when it is set, a CONCEPT while it is a draft."""
+        self._save_fields_now()
+        self.app.push_screen(ExportPdfDialog(self.case_id, needs_key=not self.editable))
 
     def action_amend(self) -> None:
         if self.editable:
