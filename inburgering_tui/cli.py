@@ -320,6 +320,20 @@ def cmd_verify(args: argparse.Namespace, _settings: Settings) -> None:
         raise SystemExit(1)
 
 
+def cmd_audit_verify(_args: argparse.Namespace, settings: Settings) -> None:
+    from inburgering_tui.store.audit_chain import first_broken_link
+
+    store = _open_store(Vault(), settings)
+    events = store.audit_events()
+    store.close()
+    broken = first_broken_link(events)
+    if broken is None:
+        print(f"audit log intact: {len(events)} events, every link holds")
+        return
+    print(f"audit log BROKEN at event {broken.event_id}: {broken.why}")
+    raise SystemExit(1)
+
+
 def cmd_passphrase(_args: argparse.Namespace, _settings: Settings) -> None:
     vault = Vault()
     if not vault.is_initialised():
@@ -396,6 +410,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     recovery.add_argument("certificate", type=Path, help="the back office's certificate (PEM)")
     recovery.set_defaults(handler=cmd_keys_recovery)
+
+    audit = commands.add_parser("audit", help="the tamper-evident audit log")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    audit_verify = audit_commands.add_parser("verify", help="check every link of the hash chain")
+    audit_verify.set_defaults(handler=cmd_audit_verify)
 
     pdf = commands.add_parser("pdf", help="write the PIP PDF (signed when set, else CONCEPT)")
     pdf.add_argument("case", help="the case id, or its first characters")

@@ -10,6 +10,7 @@ import pytest
 import sqlcipher3
 from sqlalchemy import text
 
+from inburgering_tui.store.audit_chain import first_broken_link
 from inburgering_tui.store.engine import sqlite_engine
 from inburgering_tui.store.keys import WrongPassphrase
 from inburgering_tui.store.migrate import current_revision, head_revision, upgrade
@@ -164,6 +165,13 @@ def test_migration_upgrades_a_store_made_by_the_previous_schema(tmp_path: Path) 
                 " 'opleiding_jaren', '8', '2025-01-01 10:00:00')"
             )
         )
+        for action in ("case.create", "answer.set"):
+            conn.execute(
+                text(
+                    "INSERT INTO auditevent (at, actor, action, case_id, subject) VALUES"
+                    f" ('2025-01-01 10:00:00', 'oud', '{action}', 'c1', '')"
+                )
+            )
     engine.dispose()
 
     engine = sqlite_engine(path, key)
@@ -173,6 +181,10 @@ def test_migration_upgrades_a_store_made_by_the_previous_schema(tmp_path: Path) 
     assert store.get_case("c1").family_name == "Schema"  # type: ignore[union-attr]
     assert store.answers("c1", "brede-intake")["opleiding_jaren"].value == 8
     store.set_position("c1", "brede-intake", "opleiding_jaren")  # the new table works
+    store.save_answer("c1", "brede-intake", 1, "opleiding", "opleiding_jaren", 9)
+    # Old events were chained by the migration, and new ones continue the chain.
+    assert first_broken_link(store.audit_events()) is None
+    assert len(store.audit_events()) == 3
     assert store.position("c1", "brede-intake") == "opleiding_jaren"
     with engine.connect() as conn:
         assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"

@@ -105,6 +105,8 @@ class AuditEvent(SQLModel, table=True):
     action: str
     case_id: str | None = Field(default=None, index=True)
     subject: str = ""
+    prev_hash: str = ""  # the previous event's hash: the log is a hash chain
+    hash: str = ""
 
 
 class PipVersion(SQLModel, table=True):

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, func, or_
 from sqlmodel import Session, col, select
 
 from inburgering_tui.domain.case_form import CASE_FIELDS
+from inburgering_tui.store.audit_chain import GENESIS, event_hash
 from inburgering_tui.store.models import (
     Answer,
     AuditEvent,
@@ -63,7 +64,17 @@ class Store:
             yield session
 
     def audit(self, session: Session, action: str, case_id: str | None, subject: str = "") -> None:
-        session.add(AuditEvent(actor=self.actor, action=action, case_id=case_id, subject=subject))
+        """Append one event, chained to the one before it (see audit_chain.py)."""
+        # Several events may be appended in one transaction: the session remembers the tail.
+        previous = session.info.get("audit_tail")
+        if previous is None:
+            last = session.exec(select(AuditEvent.hash).order_by(col(AuditEvent.id).desc())).first()
+            previous = last or GENESIS
+        event = AuditEvent(actor=self.actor, action=action, case_id=case_id, subject=subject)
+        event.prev_hash = previous
+        event.hash = event_hash(previous, event.at, event.actor, action, case_id, subject)
+        session.info["audit_tail"] = event.hash
+        session.add(event)
 
     # -- cases -----------------------------------------------------------------------------
 
