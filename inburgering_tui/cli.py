@@ -334,6 +334,33 @@ def cmd_audit_verify(_args: argparse.Namespace, settings: Settings) -> None:
     raise SystemExit(1)
 
 
+def cmd_backup(args: argparse.Namespace, _settings: Settings) -> None:
+    from inburgering_tui.store.backup import BackupError, backup
+
+    vault = Vault()
+    if not vault.is_initialised():
+        raise CliError(f"no store in {vault.home}")
+    key = vault.keyfile.unlock(_passphrase(vault))
+    try:
+        info = backup(vault, key, args.file)
+    except (BackupError, OSError) as exc:
+        raise CliError(str(exc)) from None
+    print(
+        f"backup written to {args.file} (last change {info.last_change or 'none'}); still encrypted"
+    )
+
+
+def cmd_restore(args: argparse.Namespace, _settings: Settings) -> None:
+    from inburgering_tui.store.backup import BackupError, restore
+
+    vault = Vault()
+    try:
+        info = restore(vault, args.file, _passphrase(vault, confirm_new=False), force=args.force)
+    except BackupError as exc:
+        raise CliError(str(exc)) from None
+    print(f"store restored from {args.file} (backup of {info.created_at})")
+
+
 def cmd_passphrase(_args: argparse.Namespace, _settings: Settings) -> None:
     vault = Vault()
     if not vault.is_initialised():
@@ -410,6 +437,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     recovery.add_argument("certificate", type=Path, help="the back office's certificate (PEM)")
     recovery.set_defaults(handler=cmd_keys_recovery)
+
+    backup = commands.add_parser("backup", help="write an encrypted, consistent copy of the store")
+    backup.add_argument("file", type=Path)
+    backup.set_defaults(handler=cmd_backup)
+    restore = commands.add_parser("restore", help="put a backup in place")
+    restore.add_argument("file", type=Path)
+    restore.add_argument(
+        "--force", action="store_true", help="also replace a store with newer changes"
+    )
+    restore.set_defaults(handler=cmd_restore)
 
     audit = commands.add_parser("audit", help="the tamper-evident audit log")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
