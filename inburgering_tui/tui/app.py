@@ -18,9 +18,10 @@ from inburgering_tui.i18n.markers import N_
 from inburgering_tui.settings import Settings
 from inburgering_tui.store.repository import Store
 from inburgering_tui.store.vault import Vault
+from inburgering_tui.tui.crash import PrivateCrashMixin
 
 
-class InburgeringApp(App[None]):
+class InburgeringApp(PrivateCrashMixin, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "Inburgering"
     BINDINGS = [

@@ -25,6 +25,7 @@ from inburgering_tui.i18n.markers import N_
 from inburgering_tui.settings import Settings
 from inburgering_tui.store.repository import Store
 from inburgering_tui.store.vault import Vault
+from inburgering_tui.tui.crash import PrivateCrashMixin
 from inburgering_tui.tui.footer import KeyHints
 from inburgering_tui.tui.widgets.questions import option_lines
 from inburgering_tui.tui.widgets.script_text import ScriptText
@@ -90,7 +91,7 @@ class FollowScreen(Screen[None]):
         )
 
 
-class FollowApp(App[None]):
+class FollowApp(PrivateCrashMixin, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "Inburgering"
 
