@@ -12,11 +12,21 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
 from pydantic import ValidationError
 
-from inburgering_tui.domain.form_loader import FormError, load_forms
-from inburgering_tui.domain.forms import Form
+from inburgering_tui.cli_support import CliError, forms_for, open_store
+from inburgering_tui.cli_trust import (
+    cmd_audit_verify,
+    cmd_backup,
+    cmd_keys_init,
+    cmd_keys_recovery,
+    cmd_keys_use,
+    cmd_pdf,
+    cmd_recover,
+    cmd_restore,
+    cmd_verify,
+)
+from inburgering_tui.domain.form_loader import FormError
 from inburgering_tui.settings import Settings, config_path
 from inburgering_tui.store.keys import MIN_PASSPHRASE_LENGTH, KeyFileError, WrongPassphrase
 from inburgering_tui.store.repository import Store
@@ -25,46 +35,12 @@ from inburgering_tui.store.vault import Vault
 DEMO_PASSPHRASE = "demo-wachtwoordzin"
 
 
-class CliError(Exception):
-    """A problem to report in one line, with exit status 2."""
-
-
-def _forms(settings: Settings) -> dict[str, Form]:
-    forms = load_forms(settings.forms_dir)
-    if settings.intake_form not in forms:
-        raise CliError(f"{settings.forms_dir}: no form with id '{settings.intake_form}'")
-    return forms
-
-
-def _passphrase(vault: Vault, *, confirm_new: bool = True) -> str:
-    """INBURGERING_PASSPHRASE for scripts (as restic and borg do), else ask on the terminal."""
-    from_env = os.environ.get("INBURGERING_PASSPHRASE")
-    if from_env:
-        return from_env
-    if not sys.stdin.isatty():
-        raise CliError("no passphrase: set INBURGERING_PASSPHRASE or run in a terminal")
-    first = getpass.getpass("Wachtwoordzin: ")
-    if not vault.is_initialised() and confirm_new:
-        if len(first) < MIN_PASSPHRASE_LENGTH:
-            raise CliError(f"the passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters")
-        if getpass.getpass("Herhaal de wachtwoordzin: ") != first:
-            raise CliError("the two passphrases differ")
-    return first
-
-
-def _open_store(vault: Vault, settings: Settings) -> Store:
-    passphrase = _passphrase(vault)
-    if vault.is_initialised():
-        return vault.unlock(passphrase, settings.consultant)
-    return vault.create(passphrase, settings.consultant)
-
-
 def run_tui(
     settings: Settings, vault: Vault, store: Store | None = None, unlock_hint: str = ""
 ) -> None:
     from inburgering_tui.tui.app import InburgeringApp
 
-    forms = _forms(settings)
+    forms = forms_for(settings)
     if store is None and os.environ.get("INBURGERING_PASSPHRASE") and vault.is_initialised():
         store = vault.unlock(os.environ["INBURGERING_PASSPHRASE"], settings.consultant)
     InburgeringApp(vault, forms, settings, store=store, unlock_hint=unlock_hint).run()
@@ -73,11 +49,11 @@ def run_tui(
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> None:
     from inburgering_tui.demo import populate
 
-    forms = _forms(settings)
+    forms = forms_for(settings)
     form = forms[settings.intake_form]
     if args.no_ui:
         vault = Vault()
-        store = _open_store(vault, settings)
+        store = open_store(vault, settings)
         populate(store, form, args.cases, seed=args.seed)
         print(f"{args.cases} demo cases written to {vault.home}")
         store.close()
@@ -93,8 +69,8 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> None:
 def cmd_cases_list(args: argparse.Namespace, settings: Settings) -> None:
     from inburgering_tui.overview import case_overviews
 
-    form = _forms(settings)[settings.intake_form]
-    store = _open_store(Vault(), settings)
+    form = forms_for(settings)[settings.intake_form]
+    store = open_store(Vault(), settings)
     overviews = case_overviews(
         store, form, date.today(), settings.local_practice, search=args.search or "", sort=args.sort
     )
@@ -150,7 +126,7 @@ def cmd_cases_import(args: argparse.Namespace, settings: Settings) -> None:
         rows = read_rows(path.name, path.read_bytes())
     except (OSError, ImportFileError) as exc:
         raise CliError(str(exc)) from None
-    store = _open_store(Vault(), settings)
+    store = open_store(Vault(), settings)
     known_v, known_bsn = store.known_identifiers()
     plan = plan_import(rows, date.today(), known_v, known_bsn)
     # The file name, not its content, goes into the audit log.
@@ -180,185 +156,7 @@ def cmd_follow(args: argparse.Namespace, settings: Settings) -> None:
     store = None
     if os.environ.get("INBURGERING_PASSPHRASE"):
         store = vault.unlock(os.environ["INBURGERING_PASSPHRASE"], read_only=True)
-    FollowApp(vault, _forms(settings), settings, args.lang, store=store).run()
-
-
-def _key_passphrase() -> str:
-    """The PKCS#12 passphrase: INBURGERING_KEY_PASSPHRASE for scripts, else asked for."""
-    from_env = os.environ.get("INBURGERING_KEY_PASSPHRASE")
-    if from_env:
-        return from_env
-    if not sys.stdin.isatty():
-        raise CliError("no key passphrase: set INBURGERING_KEY_PASSPHRASE or run in a terminal")
-    return getpass.getpass("Wachtwoordzin voor de sleutels: ")
-
-
-def cmd_keys_init(args: argparse.Namespace, settings: Settings) -> None:
-    from inburgering_tui.export.pki import PkiError, create_dev_pki
-
-    vault = Vault()
-    if not vault.is_initialised():
-        raise CliError(f"no store in {vault.home}: start the app first")
-    data_key = vault.keyfile.unlock(_passphrase(vault))  # wrapped for the back office below
-    key_passphrase = _key_passphrase()
-    if len(key_passphrase) < MIN_PASSPHRASE_LENGTH:
-        raise CliError(f"the key passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters")
-    try:
-        made = create_dev_pki(
-            vault.home,
-            key_passphrase,
-            municipality=args.municipality,
-            consultant=settings.consultant or args.consultant,
-        )
-    except PkiError as exc:
-        raise CliError(str(exc)) from None
-    vault.keyfile.add_recovery(data_key, made["backoffice_cert"].read_bytes())
-    print("Development keys made (for tests and demos; production uses PKIoverheid):")
-    print(f"  CA certificate            {made['ca']}")
-    print(f"  consultant key (PKCS#12)  {made['consultant']}")
-    print(f"  back-office key (PKCS#12) {made['backoffice']}  <- move this to the back office")
-    print(f"  back-office certificate   {made['backoffice_cert']}")
-    print("The store's key is now also wrapped for the back office (see `inburgering recover`).")
-
-
-def cmd_keys_use(args: argparse.Namespace, _settings: Settings) -> None:
-    from inburgering_tui.export.pki import PkiError, use_consultant_p12
-
-    vault = Vault()
-    try:
-        identity = use_consultant_p12(vault.home, args.file, _key_passphrase())
-    except PkiError as exc:
-        raise CliError(str(exc)) from None
-    print(f"Consultant key in use: {identity.certificate.subject.rfc4514_string()}")
-
-
-def cmd_keys_recovery(args: argparse.Namespace, settings: Settings) -> None:
-    from inburgering_tui.export.pki import PkiError, load_certificate
-
-    vault = Vault()
-    try:
-        certificate = load_certificate(args.certificate)
-    except PkiError as exc:
-        raise CliError(str(exc)) from None
-    data_key = vault.keyfile.unlock(_passphrase(vault))
-    vault.keyfile.add_recovery(data_key, certificate.public_bytes(serialization.Encoding.PEM))
-    print(f"The store's key is now also wrapped for {certificate.subject.rfc4514_string()}")
-
-
-def cmd_recover(args: argparse.Namespace, _settings: Settings) -> None:
-    from inburgering_tui.export.pki import PkiError, load_identity
-
-    vault = Vault()
-    if not vault.is_initialised():
-        raise CliError(f"no store in {vault.home}")
-    try:
-        identity = load_identity(args.key, _key_passphrase())
-    except PkiError as exc:
-        raise CliError(str(exc)) from None
-    new = os.environ.get("INBURGERING_NEW_PASSPHRASE") or getpass.getpass("Nieuwe wachtwoordzin: ")
-    if len(new) < MIN_PASSPHRASE_LENGTH:
-        raise CliError(f"the passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters")
-    vault.keyfile.recover(identity.key, new)
-    vault.unlock(new).close()  # proves the store opens under the new passphrase
-    print("Store recovered: it opens with the new passphrase; nothing was lost.")
-
-
-def _find_case(store: Store, reference: str) -> str:
-    """A case by its id or the first characters of it (as `cases list` prints them)."""
-    matches = [c.id for c in store.list_cases() if c.id.startswith(reference.lower())]
-    if len(matches) != 1:
-        raise CliError(f"{'no' if not matches else 'more than one'} case matches '{reference}'")
-    return matches[0]
-
-
-def cmd_pdf(args: argparse.Namespace, settings: Settings) -> None:
-    from inburgering_tui.export.pip_export import ExportError, export_pip
-
-    vault = Vault()
-    store = _open_store(vault, settings)
-    try:
-        case_id = _find_case(store, args.case)
-        result = export_pip(
-            store,
-            _forms(settings)[settings.intake_form],
-            settings,
-            case_id,
-            home=vault.home,
-            out=args.out,
-            today=date.today(),
-            key_passphrase=_key_passphrase,
-        )
-    except ExportError as exc:
-        raise CliError(str(exc)) from None
-    finally:
-        store.close()
-    kind = "signed beschikking" if result.signed else "CONCEPT (not set yet, not signed)"
-    print(f"{result.path} ({kind}, {result.pages} pages)")
-
-
-def cmd_verify(args: argparse.Namespace, _settings: Settings) -> None:
-    from inburgering_tui.export.pki import CA_CERT, PKI_DIR
-    from inburgering_tui.export.signing import verify
-
-    ca_path = args.ca or Vault().home / PKI_DIR / CA_CERT
-    try:
-        verdict = verify(args.file.read_bytes(), ca_path.read_bytes())
-    except OSError as exc:
-        raise CliError(str(exc)) from None
-    if verdict.problem:
-        print(f"INVALID: {verdict.problem}")
-        raise SystemExit(1)
-    print(f"signer:     {verdict.signer}")
-    print(f"signed at:  {verdict.signed_at.isoformat() if verdict.signed_at else 'unknown'}")
-    print(f"integrity:  {'intact' if verdict.intact else 'BROKEN'}")
-    print(f"trust:      {'trusted (' + str(ca_path) + ')' if verdict.trusted else 'NOT trusted'}")
-    print(
-        f"changes:    {'none after signing' if verdict.unchanged_since_signing else 'CHANGED after signing'}"
-    )
-    print("VALID" if verdict.valid else "INVALID")
-    if not verdict.valid:
-        raise SystemExit(1)
-
-
-def cmd_audit_verify(_args: argparse.Namespace, settings: Settings) -> None:
-    from inburgering_tui.store.audit_chain import first_broken_link
-
-    store = _open_store(Vault(), settings)
-    events = store.audit_events()
-    store.close()
-    broken = first_broken_link(events)
-    if broken is None:
-        print(f"audit log intact: {len(events)} events, every link holds")
-        return
-    print(f"audit log BROKEN at event {broken.event_id}: {broken.why}")
-    raise SystemExit(1)
-
-
-def cmd_backup(args: argparse.Namespace, _settings: Settings) -> None:
-    from inburgering_tui.store.backup import BackupError, backup
-
-    vault = Vault()
-    if not vault.is_initialised():
-        raise CliError(f"no store in {vault.home}")
-    key = vault.keyfile.unlock(_passphrase(vault))
-    try:
-        info = backup(vault, key, args.file)
-    except (BackupError, OSError) as exc:
-        raise CliError(str(exc)) from None
-    print(
-        f"backup written to {args.file} (last change {info.last_change or 'none'}); still encrypted"
-    )
-
-
-def cmd_restore(args: argparse.Namespace, _settings: Settings) -> None:
-    from inburgering_tui.store.backup import BackupError, restore
-
-    vault = Vault()
-    try:
-        info = restore(vault, args.file, _passphrase(vault, confirm_new=False), force=args.force)
-    except BackupError as exc:
-        raise CliError(str(exc)) from None
-    print(f"store restored from {args.file} (backup of {info.created_at})")
+    FollowApp(vault, forms_for(settings), settings, args.lang, store=store).run()
 
 
 def cmd_passphrase(_args: argparse.Namespace, _settings: Settings) -> None:
@@ -374,7 +172,7 @@ def cmd_passphrase(_args: argparse.Namespace, _settings: Settings) -> None:
 
 
 def cmd_forms_check(_args: argparse.Namespace, settings: Settings) -> None:
-    for form in _forms(settings).values():
+    for form in forms_for(settings).values():
         questions = sum(len(s.all_questions) for s in form.sections)
         print(f"{form.id} v{form.version}: {len(form.sections)} sections, {questions} questions")
 

@@ -1,0 +1,182 @@
+"""The commands of the trust model: keys, recovery, the signed PDF, backups and the audit log."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+from datetime import date
+
+from cryptography.hazmat.primitives import serialization
+
+from inburgering_tui.cli_support import (
+    CliError,
+    find_case,
+    forms_for,
+    key_passphrase,
+    open_store,
+    passphrase_for,
+)
+from inburgering_tui.settings import Settings
+from inburgering_tui.store.keys import MIN_PASSPHRASE_LENGTH
+from inburgering_tui.store.vault import Vault
+
+
+def cmd_keys_init(args: argparse.Namespace, settings: Settings) -> None:
+    from inburgering_tui.export.pki import PkiError, create_dev_pki
+
+    vault = Vault()
+    if not vault.is_initialised():
+        raise CliError(f"no store in {vault.home}: start the app first")
+    data_key = vault.keyfile.unlock(passphrase_for(vault))  # wrapped for the back office below
+    keys_passphrase = key_passphrase()
+    if len(keys_passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise CliError(f"the key passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters")
+    try:
+        made = create_dev_pki(
+            vault.home,
+            keys_passphrase,
+            municipality=args.municipality,
+            consultant=settings.consultant or args.consultant,
+        )
+    except PkiError as exc:
+        raise CliError(str(exc)) from None
+    vault.keyfile.add_recovery(data_key, made["backoffice_cert"].read_bytes())
+    print("Development keys made (for tests and demos; production uses PKIoverheid):")
+    print(f"  CA certificate            {made['ca']}")
+    print(f"  consultant key (PKCS#12)  {made['consultant']}")
+    print(f"  back-office key (PKCS#12) {made['backoffice']}  <- move this to the back office")
+    print(f"  back-office certificate   {made['backoffice_cert']}")
+    print("The store's key is now also wrapped for the back office (see `inburgering recover`).")
+
+
+def cmd_keys_use(args: argparse.Namespace, _settings: Settings) -> None:
+    from inburgering_tui.export.pki import PkiError, use_consultant_p12
+
+    vault = Vault()
+    try:
+        identity = use_consultant_p12(vault.home, args.file, key_passphrase())
+    except PkiError as exc:
+        raise CliError(str(exc)) from None
+    print(f"Consultant key in use: {identity.certificate.subject.rfc4514_string()}")
+
+
+def cmd_keys_recovery(args: argparse.Namespace, settings: Settings) -> None:
+    from inburgering_tui.export.pki import PkiError, load_certificate
+
+    vault = Vault()
+    try:
+        certificate = load_certificate(args.certificate)
+    except PkiError as exc:
+        raise CliError(str(exc)) from None
+    data_key = vault.keyfile.unlock(passphrase_for(vault))
+    vault.keyfile.add_recovery(data_key, certificate.public_bytes(serialization.Encoding.PEM))
+    print(f"The store's key is now also wrapped for {certificate.subject.rfc4514_string()}")
+
+
+def cmd_recover(args: argparse.Namespace, _settings: Settings) -> None:
+    from inburgering_tui.export.pki import PkiError, load_identity
+
+    vault = Vault()
+    if not vault.is_initialised():
+        raise CliError(f"no store in {vault.home}")
+    try:
+        identity = load_identity(args.key, key_passphrase())
+    except PkiError as exc:
+        raise CliError(str(exc)) from None
+    new = os.environ.get("INBURGERING_NEW_PASSPHRASE") or getpass.getpass("Nieuwe wachtwoordzin: ")
+    if len(new) < MIN_PASSPHRASE_LENGTH:
+        raise CliError(f"the passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters")
+    vault.keyfile.recover(identity.key, new)
+    vault.unlock(new).close()  # proves the store opens under the new passphrase
+    print("Store recovered: it opens with the new passphrase; nothing was lost.")
+
+
+def cmd_pdf(args: argparse.Namespace, settings: Settings) -> None:
+    from inburgering_tui.export.pip_export import ExportError, export_pip
+
+    vault = Vault()
+    store = open_store(vault, settings)
+    try:
+        case_id = find_case(store, args.case)
+        result = export_pip(
+            store,
+            forms_for(settings)[settings.intake_form],
+            settings,
+            case_id,
+            home=vault.home,
+            out=args.out,
+            today=date.today(),
+            key_passphrase=key_passphrase,
+        )
+    except ExportError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        store.close()
+    kind = "signed beschikking" if result.signed else "CONCEPT (not set yet, not signed)"
+    print(f"{result.path} ({kind}, {result.pages} pages)")
+
+
+def cmd_verify(args: argparse.Namespace, _settings: Settings) -> None:
+    from inburgering_tui.export.pki import CA_CERT, PKI_DIR
+    from inburgering_tui.export.signing import verify
+
+    ca_path = args.ca or Vault().home / PKI_DIR / CA_CERT
+    try:
+        verdict = verify(args.file.read_bytes(), ca_path.read_bytes())
+    except OSError as exc:
+        raise CliError(str(exc)) from None
+    if verdict.problem:
+        print(f"INVALID: {verdict.problem}")
+        raise SystemExit(1)
+    print(f"signer:     {verdict.signer}")
+    print(f"signed at:  {verdict.signed_at.isoformat() if verdict.signed_at else 'unknown'}")
+    print(f"integrity:  {'intact' if verdict.intact else 'BROKEN'}")
+    print(f"trust:      {'trusted (' + str(ca_path) + ')' if verdict.trusted else 'NOT trusted'}")
+    print(
+        f"changes:    {'none after signing' if verdict.unchanged_since_signing else 'CHANGED after signing'}"
+    )
+    print("VALID" if verdict.valid else "INVALID")
+    if not verdict.valid:
+        raise SystemExit(1)
+
+
+def cmd_audit_verify(_args: argparse.Namespace, settings: Settings) -> None:
+    from inburgering_tui.store.audit_chain import first_broken_link
+
+    store = open_store(Vault(), settings)
+    events = store.audit_events()
+    store.close()
+    broken = first_broken_link(events)
+    if broken is None:
+        print(f"audit log intact: {len(events)} events, every link holds")
+        return
+    print(f"audit log BROKEN at event {broken.event_id}: {broken.why}")
+    raise SystemExit(1)
+
+
+def cmd_backup(args: argparse.Namespace, _settings: Settings) -> None:
+    from inburgering_tui.store.backup import BackupError, backup
+
+    vault = Vault()
+    if not vault.is_initialised():
+        raise CliError(f"no store in {vault.home}")
+    key = vault.keyfile.unlock(passphrase_for(vault))
+    try:
+        info = backup(vault, key, args.file)
+    except (BackupError, OSError) as exc:
+        raise CliError(str(exc)) from None
+    print(
+        f"backup written to {args.file} (last change {info.last_change or 'none'}); still encrypted"
+    )
+
+
+def cmd_restore(args: argparse.Namespace, _settings: Settings) -> None:
+    from inburgering_tui.store.backup import BackupError, restore
+
+    vault = Vault()
+    try:
+        info = restore(vault, args.file, passphrase_for(vault, confirm_new=False), force=args.force)
+    except BackupError as exc:
+        raise CliError(str(exc)) from None
+    print(f"store restored from {args.file} (backup of {info.created_at})")
