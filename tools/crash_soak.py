@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -171,6 +172,7 @@ def trial(seed: int, max_answers: int = 25) -> TrialResult:
     answers = reopened.answers(case.id, form.id)
     lost = [qid for qid in shown_saved if qid not in answers or answers[qid].value is None]
     reopened.close()
+    shutil.rmtree(home, ignore_errors=True)
     return TrialResult(len(shown_saved), lost, integrity_ok)
 
 
