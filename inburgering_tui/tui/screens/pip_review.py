@@ -32,6 +32,7 @@ from inburgering_tui.i18n.formatting import format_day
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.store.pip_repository import PipStore
 from inburgering_tui.tui.dialogs.confirm import ConfirmDialog
+from inburgering_tui.tui.dialogs.export_pdf import ExportPdfDialog
 from inburgering_tui.tui.footer import KeyHints
 from inburgering_tui.tui.widgets.field import LabelledField
 from inburgering_tui.tui.widgets.script_text import ScriptText
@@ -40,6 +41,7 @@ from inburgering_tui.tui.widgets.script_text import ScriptText
 class PipReviewScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+s", "agree", N_("Akkoord vastleggen"), id="review.agree", priority=True),
+        Binding("f7", "pdf", N_("PDF"), id="review.pdf"),
         Binding("f9", "set_pip", N_("Vaststellen"), id="review.set"),
         Binding("escape", "back", N_("Terug"), id="review.back"),
     ]
@@ -212,6 +214,10 @@ class PipReviewScreen(Screen[None]):
             return None
         why = route_change_allowed(old, new, add_days(first.dagtekening, 1), today)
         return None if why is None else _(why.msgid).format(**why.params)
+
+    def action_pdf(self) -> None:
+        """The version under review as a PDF (a CONCEPT: it is not set yet) to read through."""
+        self.app.push_screen(ExportPdfDialog(self.case_id, needs_key=False))
 
     def action_back(self) -> None:
         self.dismiss()
