@@ -48,7 +48,8 @@ def _keys(question: Question, rng: random.Random) -> tuple[str, ...]:
     """Literal text to type (tmux send-keys -l) for a valid answer; Enter is sent after it."""
     kind = question.type
     if kind == AnswerType.DATE:
-        return (format_date(date(2020, 1, 1 + rng.randint(0, 27))),)
+        year = date.today().year + (1 if question.when == "future" else -3)
+        return (format_date(date(year, 1 + rng.randint(0, 11), 1 + rng.randint(0, 27))),)
     if kind == AnswerType.NUMBER:
         low = int(question.min) if question.min is not None else 0
         return (str(low + (1 if question.max is None or low + 1 <= question.max else 0)),)
@@ -187,6 +188,11 @@ def main() -> int:
         saved += result.shown_saved
         lost += len(result.lost)
         failures += not result.integrity_ok
+        print(
+            f"trial {number + 1}: {result.shown_saved} shown saved, {len(result.lost)} lost, "
+            f"integrity {'ok' if result.integrity_ok else 'FAILED'}",
+            flush=True,
+        )
     print(
         f"trials: {args.trials}, answers shown saved: {saved}, lost answers: {lost}, integrity failures: {failures}"
     )
