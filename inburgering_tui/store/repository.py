@@ -68,7 +68,9 @@ class Store:
         # Several events may be appended in one transaction: the session remembers the tail.
         previous = session.info.get("audit_tail")
         if previous is None:
-            last = session.exec(select(AuditEvent.hash).order_by(col(AuditEvent.id).desc())).first()
+            # LIMIT 1: without it the result fetches every event before taking the first.
+            newest = select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1)
+            last = session.exec(newest).first()
             previous = last or GENESIS
         event = AuditEvent(actor=self.actor, action=action, case_id=case_id, subject=subject)
         event.prev_hash = previous
