@@ -333,12 +333,12 @@ async def test_case_list_searches_by_name_and_v_nummer(
         assert table.row_count == 2
         await pilot.press("slash")
         await type_text(pilot, "twee")
-        await pilot.pause()
+        await pilot.pause(0.4)  # the search waits for a pause in typing
         assert table.row_count == 1
         await pilot.press("escape")
         await pilot.press("slash")
         await type_text(pilot, "1111")
-        await pilot.pause()
+        await pilot.pause(0.4)
         assert table.row_count == 1
         assert "Eerste" in str(table.get_row_at(0)[0])
         assert "1 zaak," in str(app.screen.query_one("#case-count", Static).render())

@@ -9,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Header, Input, Static
 
 from inburgering_tui.domain.deadlines import Deadline, LocalPractice, Status, is_due_soon
@@ -25,6 +26,7 @@ SORT_LABELS = {
     "created": N_("nieuwste eerst"),
     "koppeling": N_("koppelingsdatum"),
 }
+SEARCH_DELAY = 0.25  # seconds after the last key before the list is searched
 FILTERS = ("all", "overdue", "due_soon")
 FILTER_LABELS = {
     "all": N_("alle zaken"),
@@ -48,6 +50,7 @@ class CaseListScreen(Screen[None]):
         self.sort = "name"
         self.filter = "all"
         self.search_text = ""
+        self._search_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -151,8 +154,11 @@ class CaseListScreen(Screen[None]):
 
     @on(Input.Changed, "#case-search")
     def _search_changed(self, event: Input.Changed) -> None:
+        # Each reload computes progress and deadlines of every match: wait for a typing pause.
         self.search_text = event.value
-        self.reload()
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(SEARCH_DELAY, self.reload)
 
     @on(Input.Submitted, "#case-search")
     def _search_done(self) -> None:
