@@ -95,7 +95,7 @@ def one_case(
     summary = {"answers": answers, "skipped": store.skipped_sections(case_id, form.id)}
     conversations = store.conversations(case_id)
     first = conversations[0].held_on if conversations else None
-    pip = PipStore(store).facts_per_case().get(case_id)
+    pip = PipStore(store).facts_per_case(case_id).get(case_id)
     invitations = _invitations_by_case(store.invitations(case_id)).get(case_id, ())
     return overview(case, form, summary, first, today, practice, pip, invitations)
 

@@ -111,17 +111,22 @@ class PipStore:
         with self.store.session() as session:
             return list(session.exec(query.order_by(col(ProgressTalk.held_on))).all())
 
-    def facts_per_case(self) -> dict[str, dict[str, Any]]:
-        """For the deadline engine, per case: the first dagtekening, the latest content, the
-        last voortgangsgesprek."""
+    def facts_per_case(self, case_id: str | None = None) -> dict[str, dict[str, Any]]:
+        """For the deadline engine, per case (or for one): the first dagtekening, the latest
+        content, the last voortgangsgesprek."""
         facts: dict[str, dict[str, Any]] = {}
+        versions = select(PipVersion).order_by(col(PipVersion.number))
+        talks = select(ProgressTalk)
+        if case_id is not None:
+            versions = versions.where(PipVersion.case_id == case_id)
+            talks = talks.where(ProgressTalk.case_id == case_id)
         with self.store.session() as session:
-            for version in session.exec(select(PipVersion).order_by(col(PipVersion.number))).all():
+            for version in session.exec(versions).all():
                 entry = facts.setdefault(version.case_id, {})
                 if version.status == "set" and "dagtekening" not in entry:
                     entry["dagtekening"] = version.dagtekening
                 entry["content"] = version.content
-            for talk in session.exec(select(ProgressTalk)).all():
+            for talk in session.exec(talks).all():
                 entry = facts.setdefault(talk.case_id, {})
                 if entry.get("last_talk") is None or talk.held_on > entry["last_talk"]:
                     entry["last_talk"] = talk.held_on
