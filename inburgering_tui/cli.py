@@ -224,7 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
     keys = commands.add_parser("keys", help="the consultant's and back office's keys")
     key_commands = keys.add_subparsers(dest="keys_command", required=True)
     init = key_commands.add_parser("init", help="create a development CA and keys")
-    init.add_argument("--municipality", default="Gemeente Voorbeeld", help="organisation name")
+    init.add_argument("--municipality", help="organisation name (default: the settings' municipality)")
     init.add_argument("--consultant", default="Consulent", help="name on the certificate")
     init.set_defaults(handler=cmd_keys_init)
     use = key_commands.add_parser("use", help="use a municipal PKCS#12 (e.g. PKIoverheid)")

@@ -36,7 +36,7 @@ def cmd_keys_init(args: argparse.Namespace, settings: Settings) -> None:
         made = create_dev_pki(
             vault.home,
             keys_passphrase,
-            municipality=args.municipality,
+            municipality=args.municipality or settings.municipality.name,
             consultant=settings.consultant or args.consultant,
         )
     except PkiError as exc:
