@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from inburgering_tui.cli_support import CliError, forms_for, open_store
+from inburgering_tui.cli_sync import add_commands as add_sync_commands
 from inburgering_tui.cli_trust import (
     cmd_audit_verify,
     cmd_backup,
@@ -224,7 +225,9 @@ def build_parser() -> argparse.ArgumentParser:
     keys = commands.add_parser("keys", help="the consultant's and back office's keys")
     key_commands = keys.add_subparsers(dest="keys_command", required=True)
     init = key_commands.add_parser("init", help="create a development CA and keys")
-    init.add_argument("--municipality", help="organisation name (default: the settings' municipality)")
+    init.add_argument(
+        "--municipality", help="organisation name (default: the settings' municipality)"
+    )
     init.add_argument("--consultant", default="Consulent", help="name on the certificate")
     init.set_defaults(handler=cmd_keys_init)
     use = key_commands.add_parser("use", help="use a municipal PKCS#12 (e.g. PKIoverheid)")
@@ -266,6 +269,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     recover.add_argument("--key", type=Path, required=True, help="the back office's .p12 file")
     recover.set_defaults(handler=cmd_recover)
+
+    add_sync_commands(commands, case_commands)
 
     forms = commands.add_parser("forms", help="check the interview forms")
     forms.set_defaults(handler=cmd_forms_check)

@@ -66,6 +66,15 @@ class Settings(BaseSettings):
     exports_dir: Path = Field(
         Path("exports"), description="Where PDFs are written unless a path is given."
     )
+    database_url: str = Field(
+        "",
+        description="Back office: a PostgreSQL URL (postgresql://...); empty = the encrypted store in the data directory.",
+    )
+    sync_retention_days: int | None = Field(
+        None,
+        ge=0,
+        description="Laptop: remove a case this many days after the back office confirmed it (unchanged since); empty = never.",
+    )
     bidi: BidiMode = Field(
         BidiMode.AUTO,
         description="Who reorders right-to-left text: auto, app (xterm, tmux) or terminal (VTE, Konsole).",

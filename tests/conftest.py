@@ -15,6 +15,8 @@ from inburgering_tui.settings import Settings, default_forms_dir
 from inburgering_tui.store.repository import Store
 from inburgering_tui.store.vault import Vault
 
+from .pg_server import PgServer, PgServerError, running_server
+
 PASSPHRASE = "test-wachtwoordzin-42"
 TODAY = date(2026, 11, 23)
 
@@ -59,3 +61,31 @@ def store(vault: Vault) -> Iterator[Store]:
 @pytest.fixture
 def settings() -> Settings:
     return Settings()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """One throwaway PostgreSQL cluster for the session, started only when a test asks."""
+    failure = ""
+    try:
+        with running_server() as server:
+            yield server
+    except PgServerError as error:
+        failure = str(error)
+    if failure:
+        # Fail, never skip: a skipped PostgreSQL test would hide a broken back office.
+        pytest.fail(failure, pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def pg_url(pg_server: PgServer) -> str:
+    """A SQLAlchemy URL to a database on the session's cluster, shared by the session."""
+    return pg_server.url(pg_server.create_database("session"))
+
+
+@pytest.fixture
+def pg_db_url(pg_server: PgServer) -> Iterator[str]:
+    """A fresh empty database per test, dropped afterwards: tests never see each other's rows."""
+    name = pg_server.create_database()
+    yield pg_server.url(name)
+    pg_server.drop_database(name)

@@ -85,6 +85,7 @@ def export_pip(
             pdf = sign(pdf, p12, key_passphrase(), spot, reason=f"PIP {document.kenmerk}")
         except SigningError as exc:
             raise ExportError(str(exc)) from None
+        store.add_signed_document(case_id, version.id, pdf)
     progress(0.9)
     # The file name carries the case id, never the person's name.
     path = (

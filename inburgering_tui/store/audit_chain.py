@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Protocol
 
 GENESIS = "0" * 64
@@ -32,6 +32,9 @@ def event_hash(
     prev_hash: str, at: datetime, actor: str, action: str, case_id: str | None, subject: str
 ) -> str:
     # Unit separators keep fields apart, so ("ab", "c") and ("a", "bc") never hash alike.
+    if at.tzinfo is not None:
+        # One instant, one hash: PostgreSQL hands timestamps back in the session's time zone.
+        at = at.astimezone(UTC)
     stamp = at.isoformat(timespec="microseconds").replace("+00:00", "")
     fields = [prev_hash, stamp, actor, action, case_id or "", subject]
     return hashlib.sha256("\x1f".join(fields).encode("utf-8")).hexdigest()

@@ -148,3 +148,104 @@ class Invitation(SQLModel, table=True):
     term_days: int = 14
     responded_on: date | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class SignedDocument(SQLModel, table=True):
+    """A signed PIP PDF, kept in the encrypted store so it travels in the sync bundle."""
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    case_id: str = Field(foreign_key="case.id", index=True, ondelete="CASCADE")
+    pip_version_id: str
+    sha256: str
+    content: bytes
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+# -- sync (docs/bundle-format.md) -------------------------------------------------------------
+
+
+class SyncState(SQLModel, table=True):
+    """Small facts about this store's syncing: its device id, the last exported audit event."""
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class CaseSync(SQLModel, table=True):
+    """The record hash a case was last agreed on: on a laptop the one last exported (the base of
+    the next export), in the back office the one it now holds."""
+
+    case_id: str = Field(primary_key=True)
+    record_hash: str
+    synced_at: datetime = Field(default_factory=utcnow)
+    confirmed_hash: str | None = None  # laptop: the back office's receipt names this hash
+    confirmed_at: datetime | None = None
+
+
+class ExportedBundle(SQLModel, table=True):
+    id: str = Field(primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    sha256: str
+    file_name: str
+    cases: int
+    last_audit_seq: int
+    confirmed_at: datetime | None = None
+
+
+class ImportedBundle(SQLModel, table=True):
+    """A bundle the back office applied; its id makes a second import a no-op."""
+
+    id: str = Field(primary_key=True)
+    sha256: str
+    device_id: str
+    consultant: str
+    created_at: datetime
+    imported_at: datetime = Field(default_factory=utcnow)
+    outcomes: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class CaseRevision(SQLModel, table=True):
+    """Every record hash the back office has seen for a case: an old bundle arriving late is
+    recognised as already known instead of raising a false conflict."""
+
+    case_id: str = Field(primary_key=True)
+    record_hash: str = Field(primary_key=True)
+    base_hash: str | None = None
+    bundle_id: str
+    seen_at: datetime = Field(default_factory=utcnow)
+
+
+class CaseConflict(SQLModel, table=True):
+    """A case edited on two laptops since they last agreed. Both records are kept here for good;
+    a person chooses which one the case continues from."""
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    case_id: str = Field(index=True)
+    current_hash: str
+    incoming_hash: str
+    incoming_record: dict = Field(sa_column=Column(JSON, nullable=False))
+    current_record: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    consultant: str = ""
+    bundle_id: str
+    opened_at: datetime = Field(default_factory=utcnow)
+    resolved_at: datetime | None = None
+    resolved_by: str = ""
+    resolution: str = ""  # current | incoming
+
+
+class DeviceAuditEvent(SQLModel, table=True):
+    """An audit event from a laptop, as it arrived in a bundle, chain fields and all."""
+
+    __table_args__ = (UniqueConstraint("device_id", "hash"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    device_id: str = Field(index=True)
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    case_id: str | None = Field(default=None, index=True)
+    subject: str = ""
+    prev_hash: str
+    hash: str
+    bundle_id: str

@@ -6,12 +6,13 @@ answer the screen calls saved is on disk.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, func, or_
+from sqlalchemy import Engine, func, insert, or_
 from sqlmodel import Session, col, select
 
 from inburgering_tui.domain.case_form import CASE_FIELDS
@@ -25,6 +26,7 @@ from inburgering_tui.store.models import (
     IntakePosition,
     Invitation,
     SectionSkip,
+    SignedDocument,
     utcnow,
 )
 
@@ -77,6 +79,33 @@ class Store:
         event.hash = event_hash(previous, event.at, event.actor, action, case_id, subject)
         session.info["audit_tail"] = event.hash
         session.add(event)
+
+    def audit_many(self, session: Session, items: Sequence[tuple[str, str | None, str]]) -> None:
+        """Append many (action, case_id, subject) events at once, as one bulk insert."""
+        if not items:
+            return
+        previous = session.info.get("audit_tail")
+        if previous is None:
+            newest = select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1)
+            previous = session.exec(newest).first() or GENESIS
+        rows = []
+        for action, case_id, subject in items:
+            at = utcnow()
+            current = event_hash(previous, at, self.actor, action, case_id, subject)
+            rows.append(
+                {
+                    "at": at,
+                    "actor": self.actor,
+                    "action": action,
+                    "case_id": case_id,
+                    "subject": subject,
+                    "prev_hash": previous,
+                    "hash": current,
+                }
+            )
+            previous = current
+        session.execute(insert(AuditEvent), rows)
+        session.info["audit_tail"] = previous
 
     # -- cases -----------------------------------------------------------------------------
 
@@ -372,6 +401,21 @@ class Store:
                 entry = summaries.setdefault(row.case_id, {"answers": {}, "skipped": {}})
                 entry["skipped"][row.section_id] = row.reason
         return summaries
+
+    # -- signed documents --------------------------------------------------------------------
+
+    def add_signed_document(self, case_id: str, pip_version_id: str, pdf: bytes) -> None:
+        """Keep a signed PIP PDF in the store: it travels to the back office in the bundle."""
+        document = SignedDocument(
+            case_id=case_id,
+            pip_version_id=pip_version_id,
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            content=pdf,
+        )
+        with self.session() as session:
+            session.add(document)
+            self.audit(session, "document.signed", case_id, document.sha256[:16])
+            session.commit()
 
     # -- audit -----------------------------------------------------------------------------
 

@@ -86,10 +86,27 @@ def upgrade() -> None:
         sa.Column("case_id", sa.String(), index=True),
         sa.Column("subject", sa.String(), nullable=False),
     )
-    if op.get_bind().dialect.name == "sqlite":
+    dialect = op.get_bind().dialect.name
+    if dialect == "sqlite":
         # Append-only: the database itself refuses to rewrite history.
         for verb in ("UPDATE", "DELETE"):
             op.execute(
                 f"CREATE TRIGGER auditevent_no_{verb.lower()} BEFORE {verb} ON auditevent "
                 "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
             )
+    elif dialect == "postgresql":
+        # The same refusal on the back office; TRUNCATE too, which skips row triggers.
+        op.execute(
+            "CREATE FUNCTION auditevent_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN RAISE EXCEPTION 'the audit log is append-only' "
+            "USING ERRCODE = 'integrity_constraint_violation'; END $$"
+        )
+        for verb in ("UPDATE", "DELETE"):
+            op.execute(
+                f"CREATE TRIGGER auditevent_no_{verb.lower()} BEFORE {verb} ON auditevent "
+                "FOR EACH ROW EXECUTE FUNCTION auditevent_append_only()"
+            )
+        op.execute(
+            "CREATE TRIGGER auditevent_no_truncate BEFORE TRUNCATE ON auditevent "
+            "FOR EACH STATEMENT EXECUTE FUNCTION auditevent_append_only()"
+        )

@@ -47,7 +47,8 @@ def upgrade() -> None:
         sa.Column("responded_on", sa.Date()),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
-    if op.get_bind().dialect.name == "sqlite":
+    dialect = op.get_bind().dialect.name
+    if dialect == "sqlite":
         # A set PIP is a beschikking: its dagtekening starts the termijn (rule T6) and it is
         # never edited or removed; the database itself refuses.
         for verb in ("UPDATE", "DELETE"):
@@ -56,3 +57,24 @@ def upgrade() -> None:
                 "WHEN OLD.status = 'set' "
                 "BEGIN SELECT RAISE(ABORT, 'a set PIP version never changes'); END"
             )
+    elif dialect == "postgresql":
+        # The same refusal on the back office. Row triggers fire only for a set version (WHEN);
+        # TRUNCATE skips row triggers, so it is refused while any set version exists.
+        op.execute(
+            "CREATE FUNCTION pipversion_set_immutable() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN "
+            "IF TG_OP <> 'TRUNCATE' OR EXISTS (SELECT 1 FROM pipversion WHERE status = 'set') "
+            "THEN RAISE EXCEPTION 'a set PIP version never changes' "
+            "USING ERRCODE = 'integrity_constraint_violation'; END IF; "
+            "RETURN NULL; END $$"
+        )
+        for verb in ("UPDATE", "DELETE"):
+            op.execute(
+                f"CREATE TRIGGER pipversion_set_no_{verb.lower()} BEFORE {verb} ON pipversion "
+                "FOR EACH ROW WHEN (OLD.status = 'set') "
+                "EXECUTE FUNCTION pipversion_set_immutable()"
+            )
+        op.execute(
+            "CREATE TRIGGER pipversion_set_no_truncate BEFORE TRUNCATE ON pipversion "
+            "FOR EACH STATEMENT EXECUTE FUNCTION pipversion_set_immutable()"
+        )

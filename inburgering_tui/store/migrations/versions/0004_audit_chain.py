@@ -16,9 +16,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    sqlite = op.get_bind().dialect.name == "sqlite"
-    if sqlite:  # the append-only triggers would refuse the one-time backfill
+    dialect = op.get_bind().dialect.name
+    # The append-only triggers would refuse the one-time backfill.
+    if dialect == "sqlite":
         op.execute("DROP TRIGGER IF EXISTS auditevent_no_update")
+    elif dialect == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS auditevent_no_update ON auditevent")
     with op.batch_alter_table("auditevent") as batch:
         batch.add_column(sa.Column("prev_hash", sa.String(), nullable=False, server_default=""))
         batch.add_column(sa.Column("hash", sa.String(), nullable=False, server_default=""))
@@ -41,9 +44,14 @@ def upgrade() -> None:
             table.update().where(table.c.id == row.id).values(prev_hash=previous, hash=current)
         )
         previous = current
-    if sqlite:
+    if dialect == "sqlite":
         for verb in ("UPDATE", "DELETE"):
             op.execute(
                 f"CREATE TRIGGER IF NOT EXISTS auditevent_no_{verb.lower()} BEFORE {verb} "
                 "ON auditevent BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
             )
+    elif dialect == "postgresql":  # ALTER TABLE kept the others; the function is 0001's
+        op.execute(
+            "CREATE TRIGGER auditevent_no_update BEFORE UPDATE ON auditevent "
+            "FOR EACH ROW EXECUTE FUNCTION auditevent_append_only()"
+        )

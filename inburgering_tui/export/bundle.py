@@ -1,0 +1,194 @@
+"""Sync bundles end to end (docs/bundle-format.md): the laptop writes one, the back office
+opens, checks and imports it and answers with a signed receipt the laptop reads.
+
+Order matters on import: decrypt, verify the signature and certificate path, check every
+hash and record, and only then touch the database, in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+
+from inburgering_tui.export import cms
+from inburgering_tui.export.bundle_format import BundleContents, BundleError, pack, unpack
+from inburgering_tui.export.pki import Identity, load_identity
+from inburgering_tui.store.laptop_sync import LaptopSync
+from inburgering_tui.store.models import new_id, utcnow
+from inburgering_tui.store.office_sync import CONFLICT, ImportSummary, apply_bundle
+from inburgering_tui.store.records import document_contents
+from inburgering_tui.store.repository import Store
+
+Progress = Callable[[float], None]
+RECEIPT_FORMAT = "inburgering-sync-receipt"
+
+
+class NothingToExport(Exception):
+    """No case changed since the last bundle."""
+
+
+@dataclass(frozen=True)
+class BundleWritten:
+    path: Path
+    bundle_id: str
+    cases: int
+    documents: int
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.partial")
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+def export_bundle(
+    store: Store,
+    *,
+    consultant_p12: Path,
+    key_passphrase: str,
+    recipient: x509.Certificate,
+    out_dir: Path,
+    out: Path | None = None,
+    everything: bool = False,
+    progress: Progress = lambda _done: None,
+) -> BundleWritten:
+    """Write the next bundle; its cases are marked synced only once the file is on disk."""
+    sync = LaptopSync(store)
+    pending = sync.pending(everything=everything)
+    if not pending.records:
+        raise NothingToExport("no case changed since the last bundle")
+    progress(0.2)
+    identity = load_identity(consultant_p12, key_passphrase)
+    with store.session() as session:
+        documents = document_contents(session.connection(), [r["case_id"] for r in pending.records])
+    bundle_id, device_id, created = new_id(), sync.device_id(), utcnow()
+    archive = pack(
+        bundle_id=bundle_id,
+        device_id=device_id,
+        consultant=_common_name(identity.certificate),
+        created_at=created,
+        complete_audit=pending.complete_audit,
+        records=pending.records,
+        loose_audit=pending.loose_audit,
+        documents=documents,
+    )
+    progress(0.5)
+    signed = cms.sign(archive, consultant_p12, key_passphrase)
+    progress(0.7)
+    sealed = cms.encrypt(signed, recipient)
+    # The name carries the device and time, never a person's name.
+    path = out or out_dir / f"bundle-{device_id[:8]}-{created:%Y%m%d-%H%M%S}.p7m"
+    _write_atomically(path, sealed)
+    progress(0.9)
+    sync.mark_exported(bundle_id, hashlib.sha256(sealed).hexdigest(), path.name, pending)
+    progress(1.0)
+    return BundleWritten(path, bundle_id, len(pending.records), len(documents))
+
+
+def _common_name(cert: x509.Certificate) -> str:
+    names = cert.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
+    return str(names[0].value) if names else cert.subject.rfc4514_string()
+
+
+@dataclass(frozen=True)
+class OpenedBundle:
+    contents: BundleContents
+    signer: str
+    sha256: str
+
+
+def open_bundle(data: bytes, office: Identity, ca: x509.Certificate) -> OpenedBundle:
+    """Decrypt, verify and check a bundle; raises BundleError or CmsError with the reason."""
+    if not data:
+        raise BundleError("the file is empty")
+    signed = cms.decrypt(data, office)
+    verified = cms.verify(signed, ca)
+    contents = unpack(verified.content)
+    if contents.manifest["consultant"] != verified.signer_name:
+        raise BundleError(
+            f"the manifest names {contents.manifest['consultant']!r} but "
+            f"{verified.signer_name!r} signed the bundle"
+        )
+    return OpenedBundle(contents, verified.signer_name, hashlib.sha256(data).hexdigest())
+
+
+def import_bundle(
+    store: Store,
+    data: bytes,
+    office: Identity,
+    ca: x509.Certificate,
+    progress: Progress = lambda _done: None,
+) -> ImportSummary:
+    opened = open_bundle(data, office, ca)
+    progress(0.3)
+    contents = opened.contents
+    return apply_bundle(
+        store,
+        manifest=contents.manifest,
+        records=contents.records,
+        audit_events=contents.audit_events,
+        documents=contents.documents,
+        sha256=opened.sha256,
+        progress=lambda done: progress(0.3 + 0.7 * done),
+    )
+
+
+# -- receipts ----------------------------------------------------------------------------------
+
+
+def make_receipt(summary: ImportSummary, office_p12: Path, passphrase: str) -> bytes:
+    """The office's signed statement of which records it now holds (ids and hashes only)."""
+    held = {
+        case_id: item["record_hash"]
+        for case_id, item in sorted(summary.outcomes.items())
+        if item["outcome"] != CONFLICT
+    }
+    body = {
+        "format": RECEIPT_FORMAT,
+        "format_version": 1,
+        "bundle_id": summary.bundle_id,
+        "issued_at": utcnow().replace(tzinfo=None).isoformat(timespec="seconds"),
+        "held": held,
+        "conflicts": sorted(c for c, i in summary.outcomes.items() if i["outcome"] == CONFLICT),
+    }
+    return cms.sign(json.dumps(body, sort_keys=True).encode(), office_p12, passphrase)
+
+
+def read_receipt(data: bytes, ca: x509.Certificate, office: x509.Certificate) -> dict[str, Any]:
+    """A receipt counts only when the back office we send bundles to signed it."""
+    verified = cms.verify(data, ca)
+    if verified.signer != office:
+        raise BundleError(
+            f"the receipt is signed by {verified.signer_name!r}, not by the back office"
+        )
+    try:
+        body = json.loads(verified.content)
+    except ValueError:
+        raise BundleError("the receipt is not valid JSON") from None
+    if not isinstance(body, dict) or body.get("format") != RECEIPT_FORMAT:
+        raise BundleError("this file is not a sync receipt")
+    if body.get("format_version") != 1:
+        raise BundleError(f"unknown receipt format version {body.get('format_version')!r}")
+    return body
+
+
+def apply_receipt(store: Store, body: dict[str, Any]) -> int:
+    try:
+        return LaptopSync(store).confirm(body["bundle_id"], dict(body["held"]))
+    except KeyError:
+        raise BundleError("this receipt is for a bundle this laptop did not write") from None
+
+
+def receipt_name(summary: ImportSummary) -> str:
+    return f"receipt-{summary.bundle_id[:12]}.p7s"

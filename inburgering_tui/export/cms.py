@@ -1,0 +1,127 @@
+"""Standard CMS around a sync bundle: SignedData by the sender, EnvelopedData to the receiver.
+
+pyHanko signs and validates (the same certificate-path validation as the PDF signature);
+``cryptography`` encrypts and decrypts. Both are plain CMS, so ``openssl cms -decrypt`` and
+``openssl cms -verify`` read the same files.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from asn1crypto import cms
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.ciphers import algorithms
+from cryptography.hazmat.primitives.serialization import pkcs7
+from pyhanko.sign import signers
+from pyhanko.sign.validation.generic_cms import async_validate_cms_signature
+from pyhanko_certvalidator import ValidationContext
+
+from inburgering_tui.export.pki import Identity
+
+# pyHanko logs a full traceback for every untrusted signer; the reason reaches the user as a
+# CmsError instead, once and in words.
+logging.getLogger("pyhanko").addHandler(logging.NullHandler())
+logging.getLogger("pyhanko").propagate = False
+
+
+class CmsError(Exception):
+    """Why a CMS object was refused, in words a person can act on."""
+
+
+def sign(content: bytes, p12: Path, passphrase: str) -> bytes:
+    """CMS SignedData with the content inside (not detached), DER."""
+    try:
+        signer = signers.SimpleSigner.load_pkcs12(pfx_file=str(p12), passphrase=passphrase.encode())
+    except (OSError, ValueError) as exc:
+        raise CmsError(f"{p12}: {exc}") from None
+    if signer is None:
+        raise CmsError(f"{p12} does not open with this passphrase")
+    info = cms.ContentInfo({"content_type": "data", "content": content})
+    signed = asyncio.run(signer.async_sign_general_data(info, "sha256", detached=False))
+    return bytes(signed.dump())
+
+
+@dataclass(frozen=True)
+class Verified:
+    content: bytes
+    signer: x509.Certificate
+
+    @property
+    def signer_name(self) -> str:
+        names = self.signer.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
+        return str(names[0].value) if names else self.signer.subject.rfc4514_string()
+
+
+def verify(signed_der: bytes, ca: x509.Certificate, *, now: datetime | None = None) -> Verified:
+    """Check the signature and the signer's certificate path to ``ca``; return the content."""
+    try:
+        info = cms.ContentInfo.load(signed_der, strict=True)
+        if info["content_type"].native != "signed_data":
+            raise CmsError("the content is not signed (no CMS SignedData)")
+        signed_data = info["content"]
+        content = signed_data["encap_content_info"]["content"].native
+        certificates = [c.chosen for c in signed_data["certificates"]]
+    except CmsError:
+        raise
+    except Exception as exc:  # asn1crypto raises many kinds on damaged input
+        raise CmsError(f"the signed content is damaged ({type(exc).__name__})") from None
+    if not isinstance(content, bytes):
+        raise CmsError("the signed data carries no content")
+    trust_root = asn1_x509.Certificate.load(ca.public_bytes(serialization.Encoding.DER))
+    moment = now or datetime.now(UTC)
+    context = ValidationContext(
+        trust_roots=[trust_root], allow_fetching=False, moment=moment, best_signature_time=moment
+    )
+    try:
+        status = asyncio.run(async_validate_cms_signature(signed_data, validation_context=context))
+    except Exception as exc:
+        raise CmsError(f"the signature cannot be checked ({type(exc).__name__})") from None
+    if not status.intact or not status.valid:
+        raise CmsError("the signature does not match the content: it was changed after signing")
+    signer_cert = x509.load_der_x509_certificate(status.signing_cert.dump())
+    if not status.trusted:
+        raise CmsError(_untrusted_reason(signer_cert, certificates, moment))
+    return Verified(content, signer_cert)
+
+
+def _untrusted_reason(
+    cert: x509.Certificate, _certificates: list[asn1_x509.Certificate], moment: datetime
+) -> str:
+    name = cert.subject.rfc4514_string()
+    if cert.not_valid_after_utc < moment:
+        return f"the signer's certificate ({name}) expired on {cert.not_valid_after_utc:%Y-%m-%d}"
+    if cert.not_valid_before_utc > moment:
+        return f"the signer's certificate ({name}) is not valid before {cert.not_valid_before_utc:%Y-%m-%d}"
+    return f"the signer's certificate ({name}) is not issued by the trusted CA"
+
+
+def encrypt(content: bytes, recipient: x509.Certificate) -> bytes:
+    """CMS EnvelopedData (AES-256-CBC, RSA key transport) for one recipient, DER."""
+    return (
+        pkcs7.PKCS7EnvelopeBuilder()
+        .set_data(content)
+        .set_content_encryption_algorithm(algorithms.AES256)
+        .add_recipient(recipient)
+        .encrypt(serialization.Encoding.DER, [pkcs7.PKCS7Options.Binary])
+    )
+
+
+def decrypt(enveloped_der: bytes, identity: Identity) -> bytes:
+    try:
+        return pkcs7.pkcs7_decrypt_der(enveloped_der, identity.certificate, identity.key, [])
+    except ValueError as exc:
+        text = str(exc).lower()
+        if "recipient" in text or "no matching" in text:
+            raise CmsError(
+                "the bundle is encrypted for another recipient, not for this back office"
+            ) from None
+        raise CmsError(
+            "the bundle cannot be decrypted: it is truncated, damaged, or not a sync bundle"
+        ) from None

@@ -1,0 +1,411 @@
+"""The back office's side of syncing: apply a verified bundle in one transaction.
+
+Per case the record hash decides (docs/bundle-format.md, "Applying"):
+- a case the office has never seen is new;
+- a record hash the office has seen before changes nothing (a bundle imported twice, or an
+  old bundle arriving late);
+- a record whose base is what the office holds now is an update;
+- anything else was edited elsewhere since the two last agreed: a conflict. The office keeps
+  what it holds, stores the incoming record whole, and flags the case for a person.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, delete, insert, select, text, update
+from sqlmodel import Session
+
+from inburgering_tui.store.models import (
+    CaseConflict,
+    CaseRevision,
+    CaseSync,
+    DeviceAuditEvent,
+    ImportedBundle,
+    PipVersion,
+    utcnow,
+)
+from inburgering_tui.store.records import (
+    BATCH,
+    CASE_TABLE,
+    PARTS,
+    PARTS_BY_KEY,
+    read_records,
+    row_from_json,
+)
+from inburgering_tui.store.repository import Store
+
+Progress = Callable[[float], None]
+NEW, UPDATED, UNCHANGED, CONFLICT = "new", "updated", "unchanged", "conflict"
+_LOCK_KEY = 0x1B5E  # PostgreSQL advisory lock: one bundle import at a time, across processes
+
+
+class ImportBusy(Exception):
+    """Another import holds the store; nothing was changed."""
+
+
+@dataclass
+class ImportSummary:
+    bundle_id: str
+    already_imported: bool = False
+    outcomes: dict[str, dict[str, str]] = field(default_factory=dict)  # case -> outcome, hash
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for item in self.outcomes.values() if item["outcome"] == outcome)
+
+    def line(self) -> str:
+        counts = ", ".join(f"{self.count(o)} {o}" for o in (NEW, UPDATED, UNCHANGED, CONFLICT))
+        prefix = "already imported: " if self.already_imported else ""
+        return f"{prefix}{counts}"
+
+
+def _table(model: Any) -> Any:
+    return model.__table__
+
+
+def _take_import_lock(session: Session, bundle_id: str) -> None:
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        # Waits for a concurrent import to finish; READ COMMITTED then sees what it wrote.
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+        return
+    # SQLite: write first, so the transaction holds the write lock from the start and a
+    # concurrent import waits here instead of failing halfway.
+    try:
+        conn.execute(
+            text(
+                "INSERT INTO syncstate (key, value) VALUES ('last_import', :v) "
+                "ON CONFLICT (key) DO UPDATE SET value = :v"
+            ),
+            {"v": bundle_id},
+        )
+    except Exception as exc:
+        if "locked" in str(exc).lower():
+            raise ImportBusy("another import is running; try again when it has finished") from None
+        raise
+
+
+def apply_bundle(
+    store: Store,
+    *,
+    manifest: dict[str, Any],
+    records: Sequence[dict[str, Any]],
+    audit_events: Sequence[dict[str, Any]],
+    documents: dict[str, bytes],
+    sha256: str,
+    progress: Progress = lambda _done: None,
+) -> ImportSummary:
+    bundle_id = manifest["bundle_id"]
+    summary = ImportSummary(bundle_id)
+    with store.session() as session:
+        _take_import_lock(session, bundle_id)
+        done = session.get(ImportedBundle, bundle_id)
+        if done is not None:
+            session.rollback()  # not even the lock's bookkeeping stays
+            summary.already_imported = True
+            summary.outcomes = {
+                case_id: {**item, "outcome": UNCHANGED} for case_id, item in done.outcomes.items()
+            }
+            progress(1.0)
+            return summary
+        conn = session.connection()
+        plan = _classify(conn, records)
+        progress(0.1)
+        applying = [r for r in records if plan[r["case_id"]] in (NEW, UPDATED)]
+        _replace_rows(conn, applying, plan, documents, progress)
+        _record_outcomes(session, records, plan, manifest, bundle_id, documents)
+        _store_device_audit(conn, manifest["device_id"], bundle_id, audit_events)
+        summary.outcomes = {
+            r["case_id"]: {"outcome": plan[r["case_id"]], "record_hash": r["record_hash"]}
+            for r in records
+        }
+        session.add(
+            ImportedBundle(
+                id=bundle_id,
+                sha256=sha256,
+                device_id=manifest["device_id"],
+                consultant=manifest["consultant"],
+                created_at=datetime.fromisoformat(manifest["created_at"]).replace(tzinfo=UTC),
+                outcomes=summary.outcomes,
+            )
+        )
+        store.audit_many(
+            session,
+            [("bundle.import", None, bundle_id)]
+            + [
+                (f"sync.{plan[r['case_id']]}", r["case_id"], bundle_id)
+                for r in records
+                if plan[r["case_id"]] != UNCHANGED
+            ],
+        )
+        session.commit()
+    progress(1.0)
+    return summary
+
+
+def _classify(conn: Connection, records: Sequence[dict[str, Any]]) -> dict[str, str]:
+    ids = [r["case_id"] for r in records]
+    held: dict[str, str] = {}
+    existing: set[str] = set()
+    seen: set[tuple[str, str]] = set()
+    sync, revision = _table(CaseSync), _table(CaseRevision)
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        existing.update(
+            conn.execute(select(CASE_TABLE.c.id).where(CASE_TABLE.c.id.in_(batch))).scalars()
+        )
+        held.update(
+            conn.execute(
+                select(sync.c.case_id, sync.c.record_hash).where(sync.c.case_id.in_(batch))
+            )
+            .tuples()
+            .all()
+        )
+        seen.update(
+            conn.execute(
+                select(revision.c.case_id, revision.c.record_hash).where(
+                    revision.c.case_id.in_(batch)
+                )
+            )
+            .tuples()
+            .all()
+        )
+    plan: dict[str, str] = {}
+    for record in records:
+        case_id, incoming = record["case_id"], record["record_hash"]
+        if case_id not in existing:
+            plan[case_id] = NEW
+        elif (case_id, incoming) in seen or held.get(case_id) == incoming:
+            plan[case_id] = UNCHANGED
+        elif case_id in held and record["base_hash"] == held[case_id]:
+            plan[case_id] = UPDATED
+        else:
+            plan[case_id] = CONFLICT
+    return plan
+
+
+def _replace_rows(
+    conn: Connection,
+    records: Sequence[dict[str, Any]],
+    plan: dict[str, str],
+    documents: dict[str, bytes],
+    progress: Progress,
+) -> None:
+    """Write new cases and replace updated ones; set PIP versions are never touched again."""
+    updated = [r["case_id"] for r in records if plan[r["case_id"]] == UPDATED]
+    set_versions: set[str] = set()
+    pip = _table(PipVersion)
+    for start in range(0, len(updated), BATCH):
+        batch = updated[start : start + BATCH]
+        set_versions.update(
+            conn.execute(
+                select(pip.c.id).where(pip.c.case_id.in_(batch), pip.c.status == "set")
+            ).scalars()
+        )
+        # Children first, in reverse insert order (answers point to conversations, progress
+        # talks to PIP versions); documents and set versions stay: they never change.
+        for part in reversed(PARTS):
+            if part.key == "documents":
+                continue
+            statement = delete(part.table).where(part.table.c.case_id.in_(batch))
+            if part.key == "pip_versions":
+                statement = statement.where(part.table.c.status != "set")
+            conn.execute(statement)
+    known_documents: set[str] = set()
+    documents_table = PARTS_BY_KEY["documents"].table
+    for start in range(0, len(updated), BATCH):
+        batch = updated[start : start + BATCH]
+        known_documents.update(
+            conn.execute(
+                select(documents_table.c.id).where(documents_table.c.case_id.in_(batch))
+            ).scalars()
+        )
+    new_cases = [
+        row_from_json(CASE_TABLE, r["data"]["case"]) for r in records if plan[r["case_id"]] == NEW
+    ]
+    changed_cases = [
+        row_from_json(CASE_TABLE, r["data"]["case"])
+        for r in records
+        if plan[r["case_id"]] == UPDATED
+    ]
+    if new_cases:
+        conn.execute(insert(CASE_TABLE), new_cases)
+    if changed_cases:
+        columns = [c.name for c in CASE_TABLE.columns if c.name != "id"]
+        change = (
+            update(CASE_TABLE)
+            .where(CASE_TABLE.c.id == bindparam("case_key"))
+            .values({name: bindparam(name) for name in columns})
+        )
+        conn.execute(change, [{**row, "case_key": row["id"]} for row in changed_cases])
+    progress(0.4)
+    for index, part in enumerate(PARTS):
+        rows: list[dict[str, Any]] = []
+        for record in records:
+            for item in record["data"][part.key]:
+                if part.key == "pip_versions" and item["id"] in set_versions:
+                    continue
+                if part.key == "documents":
+                    if item["id"] in known_documents:
+                        continue
+                    item = {**item, "content": documents[item["sha256"]]}
+                rows.append(row_from_json(part.table, item))
+        if rows:
+            conn.execute(insert(part.table), rows)
+        progress(0.4 + 0.5 * (index + 1) / len(PARTS))
+
+
+def _record_outcomes(
+    session: Session,
+    records: Sequence[dict[str, Any]],
+    plan: dict[str, str],
+    manifest: dict[str, Any],
+    bundle_id: str,
+    documents: dict[str, bytes],
+) -> None:
+    conn = session.connection()
+    now = utcnow()
+    sync = _table(CaseSync)
+    conflicts = [r for r in records if plan[r["case_id"]] == CONFLICT]
+    current = read_records(conn, [r["case_id"] for r in conflicts])
+    held = {
+        case_id: hash_
+        for case_id, hash_ in conn.execute(
+            select(sync.c.case_id, sync.c.record_hash).where(
+                sync.c.case_id.in_([r["case_id"] for r in conflicts] or [""])
+            )
+        )
+        .tuples()
+        .all()
+    }
+    for record in conflicts:
+        # The incoming PDFs are kept with the record, so choosing it later loses nothing.
+        pdfs = {
+            d["sha256"]: base64.b64encode(documents[d["sha256"]]).decode()
+            for d in record["data"]["documents"]
+        }
+        session.add(
+            CaseConflict(
+                case_id=record["case_id"],
+                current_hash=held.get(record["case_id"], ""),
+                incoming_hash=record["record_hash"],
+                incoming_record={**record, "document_contents": pdfs},
+                current_record=current.get(record["case_id"]),
+                consultant=manifest["consultant"],
+                bundle_id=bundle_id,
+            )
+        )
+    fresh = [r for r in records if plan[r["case_id"]] == NEW]
+    moved = [r for r in records if plan[r["case_id"]] == UPDATED]
+    if fresh:
+        conn.execute(
+            insert(sync),
+            [
+                {"case_id": r["case_id"], "record_hash": r["record_hash"], "synced_at": now}
+                for r in fresh
+            ],
+        )
+    if moved:
+        conn.execute(
+            update(sync)
+            .where(sync.c.case_id == bindparam("case_key"))
+            .values(record_hash=bindparam("hash"), synced_at=now),
+            [{"case_key": r["case_id"], "hash": r["record_hash"]} for r in moved],
+        )
+    revisions = [r for r in records if plan[r["case_id"]] != UNCHANGED]
+    if revisions:
+        conn.execute(
+            insert(_table(CaseRevision)),
+            [
+                {
+                    "case_id": r["case_id"],
+                    "record_hash": r["record_hash"],
+                    "base_hash": r["base_hash"],
+                    "bundle_id": bundle_id,
+                    "seen_at": now,
+                }
+                for r in revisions
+            ],
+        )
+
+
+def _store_device_audit(
+    conn: Connection, device_id: str, bundle_id: str, events: Sequence[dict[str, Any]]
+) -> None:
+    """Keep the laptop's audit events as they came; ones already held are skipped."""
+    table = _table(DeviceAuditEvent)
+    hashes = [event["hash"] for event in events]
+    known: set[str] = set()
+    for start in range(0, len(hashes), BATCH):
+        known.update(
+            conn.execute(
+                select(table.c.hash).where(
+                    table.c.device_id == device_id, table.c.hash.in_(hashes[start : start + BATCH])
+                )
+            ).scalars()
+        )
+    rows = [
+        {
+            "device_id": device_id,
+            "seq": event["seq"],
+            "at": datetime.fromisoformat(event["at"]).replace(tzinfo=UTC),
+            "actor": event["actor"],
+            "action": event["action"],
+            "case_id": event["case_id"],
+            "subject": event["subject"],
+            "prev_hash": event["prev_hash"],
+            "hash": event["hash"],
+            "bundle_id": bundle_id,
+        }
+        for event in events
+        if event["hash"] not in known
+    ]
+    if rows:
+        conn.execute(insert(table), rows)
+
+
+# -- conflicts ---------------------------------------------------------------------------------
+
+
+def open_conflicts(store: Store) -> list[CaseConflict]:
+    from sqlmodel import col
+    from sqlmodel import select as sm_select
+
+    query = sm_select(CaseConflict).where(col(CaseConflict.resolved_at).is_(None))
+    with store.session() as session:
+        return list(session.exec(query.order_by(col(CaseConflict.opened_at))).all())
+
+
+def resolve_conflict(store: Store, conflict_id: str, take: str) -> None:
+    """``take`` is "current" (keep what the office holds) or "incoming" (continue from the
+    other laptop's record). Either way both records stay in the conflict row."""
+    if take not in ("current", "incoming"):
+        raise ValueError(take)
+    with store.session() as session:
+        conflict = session.get_one(CaseConflict, conflict_id)
+        if conflict.resolved_at is not None:
+            raise ValueError("this conflict is already resolved")
+        conn = session.connection()
+        if take == "incoming":
+            record = conflict.incoming_record
+            pdfs = {
+                sha: base64.b64decode(content)
+                for sha, content in record.get("document_contents", {}).items()
+            }
+            # Apply as an update of what the office holds now.
+            _replace_rows(conn, [record], {record["case_id"]: UPDATED}, pdfs, lambda _d: None)
+            conn.execute(
+                update(_table(CaseSync))
+                .where(_table(CaseSync).c.case_id == record["case_id"])
+                .values(record_hash=record["record_hash"], synced_at=utcnow())
+            )
+        conflict.resolved_at = utcnow()
+        conflict.resolved_by = store.actor
+        conflict.resolution = take
+        session.add(conflict)
+        store.audit(session, f"conflict.keep_{take}", conflict.case_id, conflict.id)
+        session.commit()
