@@ -15,6 +15,7 @@ import argparse
 import os
 import platform
 import random
+import re
 import sqlite3
 import statistics
 import subprocess
@@ -80,6 +81,17 @@ def _run(script: str, *args: str) -> tuple[float, int]:
         [sys.executable, "-c", script, *args], capture_output=True, text=True, check=True, cwd=ROOT
     ).stdout.split()
     return float(out[0]), int(out[1])
+
+
+def _kept_sections(path: Path) -> str:
+    """Sections other benchmarks write into the same file, between ``<!-- name:start -->`` and
+    ``<!-- name:end -->`` (e.g. bundle_import.py's): kept when this report replaces the rest."""
+    if not path.exists():
+        return ""
+    marked = re.finditer(
+        r"<!-- ([\w-]+):start -->.*?<!-- \1:end -->", path.read_text(encoding="utf-8"), re.S
+    )
+    return "".join(f"\n{match.group(0)}\n" for match in marked)
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -203,7 +215,7 @@ plain SQLite file with the same durability. The case list search also computes e
 intake progress and all fourteen deadlines; the floor only selects the rows.
 """
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(report, encoding="utf-8")
+    args.out.write_text(report + _kept_sections(args.out), encoding="utf-8")
     print(report)
 
 

@@ -56,6 +56,8 @@ def _issue(
     ca: bool,
     usages: list[x509.ObjectIdentifier],
     years: int,
+    not_before: dt.datetime | None = None,
+    not_after: dt.datetime | None = None,
 ) -> x509.Certificate:
     now = dt.datetime.now(dt.UTC)
     builder = (
@@ -64,8 +66,8 @@ def _issue(
         .issuer_name(issuer)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=365 * years))
+        .not_valid_before(not_before or now - dt.timedelta(minutes=5))
+        .not_valid_after(not_after or now + dt.timedelta(days=365 * years))
         .add_extension(x509.BasicConstraints(ca=ca, path_length=0 if ca else None), critical=True)
         .add_extension(
             x509.KeyUsage(
@@ -172,3 +174,42 @@ def use_consultant_p12(home: Path, source: Path, passphrase: str) -> Identity:
     identity = load_identity(source, passphrase)  # refuse a file that does not open
     _write_private(home / PKI_DIR / CONSULTANT_P12, source.read_bytes())
     return identity
+
+
+def issue_consultant(
+    home: Path,
+    passphrase: str,
+    common_name: str,
+    out: Path,
+    *,
+    not_before: dt.datetime | None = None,
+    not_after: dt.datetime | None = None,
+) -> Path:
+    """Another consultant's PKCS#12 from the development CA in ``home/pki`` (e.g. a colleague,
+    or a certificate that has run out, to see how the back office refuses it)."""
+    folder = home / PKI_DIR
+    try:
+        ca_key = serialization.load_pem_private_key(
+            (folder / CA_KEY).read_bytes(), passphrase.encode()
+        )
+    except FileNotFoundError:
+        raise PkiError(f"{folder / CA_KEY} does not exist") from None
+    except ValueError:
+        raise PkiError(f"{folder / CA_KEY} does not open with this passphrase") from None
+    assert isinstance(ca_key, rsa.RSAPrivateKey)
+    ca_cert = load_certificate(folder / CA_CERT)
+    organisation = ca_cert.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)[0].value
+    key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    cert = _issue(
+        _name(common_name, str(organisation)),
+        key,
+        ca_cert.subject,
+        ca_key,
+        ca=False,
+        usages=[ExtendedKeyUsageOID.EMAIL_PROTECTION],
+        years=2,
+        not_before=not_before,
+        not_after=not_after,
+    )
+    _write_private(out, _p12("consultant", Identity(cert, key, [ca_cert]), passphrase))
+    return out

@@ -159,20 +159,18 @@ def _classify(conn: Connection, records: Sequence[dict[str, Any]]) -> dict[str, 
             conn.execute(select(CASE_TABLE.c.id).where(CASE_TABLE.c.id.in_(batch))).scalars()
         )
         held.update(
-            conn.execute(
+            (case_id, hash_)
+            for case_id, hash_ in conn.execute(
                 select(sync.c.case_id, sync.c.record_hash).where(sync.c.case_id.in_(batch))
             )
-            .tuples()
-            .all()
         )
         seen.update(
-            conn.execute(
+            (case_id, hash_)
+            for case_id, hash_ in conn.execute(
                 select(revision.c.case_id, revision.c.record_hash).where(
                     revision.c.case_id.in_(batch)
                 )
             )
-            .tuples()
-            .all()
         )
     plan: dict[str, str] = {}
     for record in records:
@@ -279,8 +277,6 @@ def _record_outcomes(
                 sync.c.case_id.in_([r["case_id"] for r in conflicts] or [""])
             )
         )
-        .tuples()
-        .all()
     }
     for record in conflicts:
         # The incoming PDFs are kept with the record, so choosing it later loses nothing.
