@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import warnings
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -82,7 +83,8 @@ def reseal(
     """A ZIP of exactly these entries, validly signed and encrypted: a bundle that is wrong
     only inside."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
+    with zipfile.ZipFile(buffer, "w") as archive, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a duplicate name is sometimes the point
         for name, data in entries:
             archive.writestr(name, data)
     pki = laptop_home / PKI_DIR

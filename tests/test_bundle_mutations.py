@@ -169,7 +169,9 @@ def _make_world(root: Path, form: Form) -> World:
         {
             match.decode()
             for text in texts
-            for match in re.findall(rb"(?<![0-9a-f])(?:[0-9a-f]{64}|[0-9a-f]{32})(?![0-9a-f])", text)
+            for match in re.findall(
+                rb"(?<![0-9a-f])(?:[0-9a-f]{64}|[0-9a-f]{32})(?![0-9a-f])", text
+            )
         }
     )
     scratch = root / "scratch"
@@ -267,7 +269,10 @@ def snapshot(store: Store) -> dict[str, list[tuple[Any, ...]]]:
         ).all()
         tables = [row.name for row in master if row.type == "table"]
         rows = {
-            table: [tuple(row) for row in conn.exec_driver_sql(f'SELECT * FROM "{table}" ORDER BY rowid')]
+            table: [
+                tuple(row)
+                for row in conn.exec_driver_sql(f'SELECT * FROM "{table}" ORDER BY rowid')
+            ]
             for table in tables
         }
     rows["sqlite_master"] = [tuple(row) for row in master]
@@ -458,7 +463,9 @@ def json_values(world: World) -> st.SearchStrategy[Any]:
     )
     return st.recursive(
         leaves,
-        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+        lambda inner: (
+            st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+        ),
         max_leaves=6,
     )
 
@@ -578,9 +585,7 @@ def test_damaged_encrypted_file_is_refused(world: World, data: st.DataObject) ->
 
 
 def _zip_headers(archive: bytes) -> list[int]:
-    return [
-        match.start() for match in re.finditer(rb"PK\x03\x04|PK\x01\x02|PK\x05\x06", archive)
-    ]
+    return [match.start() for match in re.finditer(rb"PK\x03\x04|PK\x01\x02|PK\x05\x06", archive)]
 
 
 @settings(MUTATION_SETTINGS, max_examples=75)
@@ -605,9 +610,7 @@ def entry_mutation(draw: st.DrawFn, world: World) -> list[tuple[str, bytes]]:
         json_values(world).map(canonical),
         st.sampled_from([data for _, data in entries]),
     )
-    op = draw(
-        st.sampled_from(["drop", "duplicate", "rename", "add", "replace", "swap", "reorder"])
-    )
+    op = draw(st.sampled_from(["drop", "duplicate", "rename", "add", "replace", "swap", "reorder"]))
     event(f"entry op: {op}")
     at = draw(st.integers(0, len(entries) - 1))
     name, content = entries[at]
@@ -650,9 +653,7 @@ def test_changed_record_signed_again(world: World, data: st.DataObject) -> None:
     case_id = record.get("case_id") if isinstance(record, dict) else None
     if isinstance(case_id, str) and data.draw(st.booleans(), label="entry renamed to case_id"):
         new_name = f"cases/{case_id}.json"
-    entries = [
-        (new_name, canonical(record)) if n == name else (n, d) for n, d in world.entries
-    ]
+    entries = [(new_name, canonical(record)) if n == name else (n, d) for n, d in world.entries]
     relist = data.draw(st.sampled_from([True, True, True, False]), label="manifest relisted")
     attempt(world, seal(world, build_zip(with_manifest(entries, relist=relist))))
 
@@ -680,4 +681,3 @@ def test_changed_loose_audit_signed_again(world: World, data: st.DataObject) -> 
     )
     entries = [(n, canonical(loose) if n == AUDIT else d) for n, d in world.entries]
     attempt(world, seal(world, build_zip(with_manifest(entries, relist=True))))
-
