@@ -37,14 +37,37 @@ DEMO_PASSPHRASE = "demo-wachtwoordzin"
 
 
 def run_tui(
-    settings: Settings, vault: Vault, store: Store | None = None, unlock_hint: str = ""
+    settings: Settings,
+    vault: Vault,
+    store: Store | None = None,
+    unlock_hint: str = "",
+    *,
+    back_office: bool = False,
+    server_store: bool = False,
 ) -> None:
     from inburgering_tui.tui.app import InburgeringApp
 
     forms = forms_for(settings)
     if store is None and os.environ.get("INBURGERING_PASSPHRASE") and vault.is_initialised():
         store = vault.unlock(os.environ["INBURGERING_PASSPHRASE"], settings.consultant)
-    InburgeringApp(vault, forms, settings, store=store, unlock_hint=unlock_hint).run()
+    InburgeringApp(
+        vault,
+        forms,
+        settings,
+        store=store,
+        unlock_hint=unlock_hint,
+        back_office=back_office,
+        server_store=server_store,
+    ).run()
+
+
+def cmd_backoffice(args: argparse.Namespace, settings: Settings) -> None:
+    """The back-office screen, on PostgreSQL with --db (or the setting), else the local store."""
+    from inburgering_tui.cli_sync import open_office_store
+
+    url = args.db or settings.database_url
+    store = open_office_store(args, settings) if url else None
+    run_tui(settings, Vault(), store, back_office=True, server_store=bool(url))
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> None:
@@ -271,6 +294,13 @@ def build_parser() -> argparse.ArgumentParser:
     recover.set_defaults(handler=cmd_recover)
 
     add_sync_commands(commands, case_commands)
+    office = commands.add_parser(
+        "backoffice", help="the back-office screen: every case, imports, conflicts"
+    )
+    office.add_argument(
+        "--db", help="postgresql://... (default: the setting, else the local store)"
+    )
+    office.set_defaults(handler=cmd_backoffice)
 
     forms = commands.add_parser("forms", help="check the interview forms")
     forms.set_defaults(handler=cmd_forms_check)

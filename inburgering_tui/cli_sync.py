@@ -4,7 +4,6 @@ office from scripts (the TUI offers the same through workers with progress)."""
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from contextlib import nullcontext
 from datetime import date
@@ -76,46 +75,32 @@ def cmd_bundle_export(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_bundle_import(args: argparse.Namespace, settings: Settings) -> None:
-    from inburgering_tui.export.bundle import import_bundle, make_receipt, receipt_name
-    from inburgering_tui.export.bundle_format import BundleError
-    from inburgering_tui.export.cms import CmsError
-    from inburgering_tui.export.pki import (
-        BACKOFFICE_P12,
-        CA_CERT,
-        PkiError,
-        load_certificate,
-        load_identity,
-    )
+    from inburgering_tui.export.bundle import import_files
+    from inburgering_tui.export.pki import BACKOFFICE_P12, CA_CERT, PkiError, load_certificate
     from inburgering_tui.store.office_sync import ImportBusy
 
-    office_p12 = _pki_file(args, "key", BACKOFFICE_P12)
-    passphrase = key_passphrase()
-    try:
-        office = load_identity(office_p12, passphrase)
-        ca = load_certificate(_pki_file(args, "ca", CA_CERT))
-    except PkiError as exc:
-        raise CliError(str(exc)) from None
     store = open_office_store(args, settings)
-    refused = 0
     try:
-        for path in args.files:
-            try:
-                summary = import_bundle(store, path.read_bytes(), office, ca)
-            except (BundleError, CmsError, OSError) as exc:
-                # One bad bundle is refused on its own; the others still go in.
-                print(f"{path}: REFUSED: {exc}; nothing was changed", file=sys.stderr)
-                refused += 1
-                continue
-            except ImportBusy as exc:
-                raise CliError(f"{path}: {exc}") from None
-            receipts = args.receipts or settings.exports_dir
-            receipts.mkdir(parents=True, exist_ok=True)
-            receipt = receipts / receipt_name(summary)
-            receipt.write_bytes(make_receipt(summary, office_p12, passphrase))
-            print(f"{path}: {summary.line()}; receipt {receipt}")
+        outcomes = import_files(
+            store,
+            args.files,
+            office_p12=_pki_file(args, "key", BACKOFFICE_P12),
+            passphrase=key_passphrase(),
+            ca=load_certificate(_pki_file(args, "ca", CA_CERT)),
+            receipts_dir=args.receipts or settings.exports_dir,
+        )
+    except (PkiError, ImportBusy) as exc:
+        raise CliError(str(exc)) from None
     finally:
         store.close()
-    if refused:
+    for outcome in outcomes:
+        if outcome.summary is None:
+            print(
+                f"{outcome.path}: REFUSED: {outcome.refused}; nothing was changed", file=sys.stderr
+            )
+        else:
+            print(f"{outcome.path}: {outcome.summary.line()}; receipt {outcome.receipt}")
+    if any(outcome.summary is None for outcome in outcomes):
         raise SystemExit(1)
 
 
@@ -173,54 +158,25 @@ def cmd_bundle_status(_args: argparse.Namespace, settings: Settings) -> None:
     print(f"{len(waiting.records)} cases changed since the last bundle")
 
 
-CSV_COLUMNS = (
-    "case_id", "family_name", "given_names", "date_of_birth", "v_nummer", "bsn", "doelgroep",
-    "consultant", "koppelingsdatum", "intake_domains_done", "intake_domains_total",
-    "next_deadline_rule", "next_deadline_due", "next_deadline_status", "open_conflicts",
-)  # fmt: skip
-
-
 def cmd_cases_export(args: argparse.Namespace, settings: Settings) -> None:
     """One row per case for the municipal case system (UTF-8 with BOM: Excel reads it)."""
-    from inburgering_tui.overview import case_overviews
-    from inburgering_tui.store.office_sync import open_conflicts
+    from inburgering_tui.case_export import write_cases_csv
 
     if not args.csv:
         raise CliError("choose a format: --csv")
     form = forms_for(settings)[settings.intake_form]
     store = open_office_store(args, settings)
     try:
-        overviews = case_overviews(store, form, date.today(), settings.local_practice)
-        conflicts: dict[str, int] = {}
-        for conflict in open_conflicts(store):
-            conflicts[conflict.case_id] = conflicts.get(conflict.case_id, 0) + 1
+        with (
+            open(args.out, "w", newline="", encoding="utf-8-sig")
+            if args.out
+            else nullcontext(sys.stdout)
+        ) as out:
+            count = write_cases_csv(store, form, date.today(), settings.local_practice, out)
     finally:
         store.close()
-    with (
-        open(args.out, "w", newline="", encoding="utf-8-sig")
-        if args.out
-        else nullcontext(sys.stdout)
-    ) as out:
-        writer = csv.writer(out)
-        writer.writerow(CSV_COLUMNS)
-        for item in overviews:
-            case, upcoming = item.case, item.next_deadline
-            done, total = item.walk.progress()
-            writer.writerow(
-                [
-                    case.id, case.family_name, case.given_names, _iso(case.date_of_birth),
-                    case.v_nummer or "", case.bsn or "", case.doelgroep, case.consultant,
-                    _iso(case.koppelingsdatum), done, total,
-                    upcoming.rule if upcoming else "", _iso(upcoming.due) if upcoming else "",
-                    upcoming.status.value if upcoming else "", conflicts.get(case.id, 0),
-                ]
-            )  # fmt: skip
     if args.out:
-        print(f"{len(overviews)} cases written to {args.out}")
-
-
-def _iso(value: date | None) -> str:
-    return value.isoformat() if value else ""
+        print(f"{count} cases written to {args.out}")
 
 
 def add_commands(commands: argparse._SubParsersAction, cases: argparse._SubParsersAction) -> None:

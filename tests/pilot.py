@@ -31,9 +31,14 @@ async def type_text(pilot: Pilot, text: str) -> None:
 
 
 def _key(char: str) -> str:
-    return {" ": "space", "-": "minus", ",": "comma", ".": "full_stop", "/": "slash"}.get(
-        char, char
-    )
+    return {
+        " ": "space",
+        "-": "minus",
+        ",": "comma",
+        ".": "full_stop",
+        "/": "slash",
+        "_": "underscore",
+    }.get(char, char)
 
 
 def keys_for(question: Question, value: Any) -> list[str]:

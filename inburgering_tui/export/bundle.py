@@ -192,3 +192,57 @@ def apply_receipt(store: Store, body: dict[str, Any]) -> int:
 
 def receipt_name(summary: ImportSummary) -> str:
     return f"receipt-{summary.bundle_id[:12]}.p7s"
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """One file of a batch import: its summary and receipt, or why it was refused."""
+
+    path: Path
+    summary: ImportSummary | None = None
+    receipt: Path | None = None
+    refused: str = ""
+
+
+def bundle_files(paths: list[Path]) -> list[Path]:
+    """The files named, with a folder standing for every bundle (*.p7m) in it."""
+    found: list[Path] = []
+    for path in paths:
+        found.extend(sorted(path.glob("*.p7m")) if path.is_dir() else [path])
+    return found
+
+
+def import_files(
+    store: Store,
+    paths: list[Path],
+    *,
+    office_p12: Path,
+    passphrase: str,
+    ca: x509.Certificate,
+    receipts_dir: Path,
+    progress: Progress = lambda _done: None,
+) -> list[FileOutcome]:
+    """Import bundle files one by one; a bad one is refused on its own and the rest go on.
+    Each applied bundle gets a signed receipt for the laptop that wrote it."""
+    office = load_identity(office_p12, passphrase)
+    files = bundle_files(paths)
+    outcomes: list[FileOutcome] = []
+    for index, path in enumerate(files):
+
+        def step(done: float, index: int = index) -> None:
+            progress((index + done) / len(files))
+
+        try:
+            summary = import_bundle(store, path.read_bytes(), office, ca, step)
+        except (BundleError, cms.CmsError) as exc:
+            outcomes.append(FileOutcome(path, refused=str(exc)))
+            continue
+        except OSError as exc:
+            outcomes.append(FileOutcome(path, refused=exc.strerror or str(exc)))
+            continue
+        receipts_dir.mkdir(parents=True, exist_ok=True)
+        receipt = receipts_dir / receipt_name(summary)
+        _write_atomically(receipt, make_receipt(summary, office_p12, passphrase))
+        outcomes.append(FileOutcome(path, summary, receipt))
+    progress(1.0)
+    return outcomes

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 from asn1crypto import cms
 from asn1crypto import x509 as asn1_x509
@@ -25,10 +28,23 @@ from pyhanko_certvalidator import ValidationContext
 
 from inburgering_tui.export.pki import Identity
 
+T = TypeVar("T")
+
 # pyHanko logs a full traceback for every untrusted signer; the reason reaches the user as a
 # CmsError instead, once and in words.
 logging.getLogger("pyhanko").addHandler(logging.NullHandler())
 logging.getLogger("pyhanko").propagate = False
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """pyHanko is async; callers are not. From inside a running loop (a Textual app, an async
+    test) the coroutine gets a loop of its own on a helper thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 class CmsError(Exception):
@@ -44,7 +60,7 @@ def sign(content: bytes, p12: Path, passphrase: str) -> bytes:
     if signer is None:
         raise CmsError(f"{p12} does not open with this passphrase")
     info = cms.ContentInfo({"content_type": "data", "content": content})
-    signed = asyncio.run(signer.async_sign_general_data(info, "sha256", detached=False))
+    signed = _run(signer.async_sign_general_data(info, "sha256", detached=False))
     return bytes(signed.dump())
 
 
@@ -80,7 +96,7 @@ def verify(signed_der: bytes, ca: x509.Certificate, *, now: datetime | None = No
         trust_roots=[trust_root], allow_fetching=False, moment=moment, best_signature_time=moment
     )
     try:
-        status = asyncio.run(async_validate_cms_signature(signed_data, validation_context=context))
+        status = _run(async_validate_cms_signature(signed_data, validation_context=context))
     except Exception as exc:
         raise CmsError(f"the signature cannot be checked ({type(exc).__name__})") from None
     if not status.intact or not status.valid:

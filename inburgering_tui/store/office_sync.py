@@ -58,9 +58,9 @@ class ImportSummary:
         return sum(1 for item in self.outcomes.values() if item["outcome"] == outcome)
 
     def line(self) -> str:
-        counts = ", ".join(f"{self.count(o)} {o}" for o in (NEW, UPDATED, UNCHANGED, CONFLICT))
-        prefix = "already imported: " if self.already_imported else ""
-        return f"{prefix}{counts}"
+        if self.already_imported:
+            return "already imported before; nothing changed"
+        return ", ".join(f"{self.count(o)} {o}" for o in (NEW, UPDATED, UNCHANGED, CONFLICT))
 
 
 def _table(model: Any) -> Any:

@@ -39,8 +39,14 @@ class InburgeringApp(PrivateCrashMixin, App[None]):
         today: Callable[[], date] = date.today,
         store: Store | None = None,
         unlock_hint: str = "",
+        back_office: bool = False,
+        server_store: bool = False,
     ) -> None:
         super().__init__()
+        self.back_office = back_office
+        # A PostgreSQL back office has no local passphrase to lock with: the server's
+        # accounts and the workstation's own lock guard it.
+        self.server_store = server_store
         self.unlock_hint = unlock_hint  # the demo shows its throw-away passphrase here
         self.vault = vault
         self.forms = forms
@@ -62,7 +68,7 @@ class InburgeringApp(PrivateCrashMixin, App[None]):
 
     def on_mount(self) -> None:
         self.set_keymap(self.settings.keymap)
-        self.title = _("Inburgering: brede intake en PIP")
+        self.title = self._title()
         self.set_interval(1.0, self._lock_when_idle)
         if self.store is not None:
             self._show_cases()
@@ -70,6 +76,11 @@ class InburgeringApp(PrivateCrashMixin, App[None]):
             from inburgering_tui.tui.screens.unlock import UnlockScreen
 
             self.push_screen(UnlockScreen(create=not self.vault.is_initialised()))
+
+    def _title(self) -> str:
+        if self.back_office:
+            return _("Inburgering: backoffice")
+        return _("Inburgering: brede intake en PIP")
 
     # -- unlocking and locking -------------------------------------------------------------
 
@@ -92,14 +103,15 @@ class InburgeringApp(PrivateCrashMixin, App[None]):
             self._show_cases()
 
     def _show_cases(self) -> None:
+        from inburgering_tui.tui.screens.back_office import BackOfficeScreen
         from inburgering_tui.tui.screens.case_list import CaseListScreen
 
-        self.push_screen(CaseListScreen())
+        self.push_screen(BackOfficeScreen() if self.back_office else CaseListScreen())
 
     def action_lock(self) -> None:
         from inburgering_tui.tui.screens.unlock import UnlockScreen
 
-        if self._locked or self.store is None:
+        if self._locked or self.store is None or self.server_store:
             return
         self._locked = True
         self.store.close()
@@ -157,7 +169,7 @@ class InburgeringApp(PrivateCrashMixin, App[None]):
 
     def switch_ui_language(self, language: str) -> None:
         set_ui_language(language)
-        self.title = _("Inburgering: brede intake en PIP")
+        self.title = self._title()
         from inburgering_tui.tui.footer import KeyHints
 
         for screen in self.screen_stack:

@@ -38,6 +38,7 @@ from inburgering_tui.tui.labels import (
 
 
 class CaseScreen(Screen[None]):
+    editable = True  # the back office's read-only view says False
     BINDINGS = [
         Binding("i", "intake", N_("Intake"), id="case.intake"),
         Binding("e", "edit", N_("Gegevens wijzigen"), id="case.edit"),
@@ -66,7 +67,12 @@ class CaseScreen(Screen[None]):
             yield DataTable(id="conversations", cursor_type="row")
             yield Static(_("Termijnen"), classes="section-title")
             yield DataTable(id="deadlines", cursor_type="row")
+            yield from self.more_sections()
         yield KeyHints()
+
+    def more_sections(self) -> ComposeResult:
+        """Sections after the deadlines, for screens built on this one."""
+        yield from ()
 
     def on_screen_resume(self) -> None:
         # Also sent when the screen is first shown: one load, not two.
@@ -169,7 +175,9 @@ class CaseScreen(Screen[None]):
     def _show_pip(self) -> None:
         versions = PipStore(self.app.require_store()).versions(self.case_id)  # type: ignore[attr-defined]
         if not versions:
-            text = _("PIP: nog niet opgesteld (p)")
+            text = (
+                _("PIP: nog niet opgesteld (p)") if self.editable else _("PIP: nog niet opgesteld")
+            )
         else:
             latest = versions[-1]
             state = (

@@ -36,8 +36,11 @@ FILTER_LABELS = {
 
 
 class CaseListScreen(Screen[None]):
+    FILTERS: tuple[str, ...] = FILTERS
     BINDINGS = [
         Binding("n", "new_case", N_("Nieuwe zaak"), id="cases.new"),
+        Binding("b", "export_bundle", N_("Bundel voor backoffice"), id="cases.bundle"),
+        Binding("o", "read_receipt", N_("Ontvangstbewijs inlezen"), id="cases.receipt"),
         Binding("slash", "search", N_("Zoeken"), id="cases.search"),
         Binding("s", "cycle_sort", N_("Sorteren"), id="cases.sort"),
         Binding("f", "cycle_filter", N_("Filter termijnen"), id="cases.filter"),
@@ -72,10 +75,8 @@ class CaseListScreen(Screen[None]):
         self._columns()
         self.reload()
 
-    def _columns(self) -> None:
-        table = self.query_one(DataTable)
-        table.clear(columns=True)
-        for label, key in (
+    def column_labels(self) -> list[tuple[str, str]]:
+        return [
             (_("Naam"), "name"),
             (_("V-nummer"), "v"),
             (_("Doelgroep"), "doelgroep"),
@@ -83,7 +84,16 @@ class CaseListScreen(Screen[None]):
             (_("Intake"), "intake"),
             (_("Volgende termijn"), "deadline"),
             (_("Consulent"), "consultant"),
-        ):
+        ]
+
+    def extra_cells(self, item: CaseOverview) -> list[Text]:
+        """Cells after the standard ones, for screens that add columns."""
+        return []
+
+    def _columns(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        for label, key in self.column_labels():
             table.add_column(label, key=key)
 
     def reload(self) -> None:
@@ -94,6 +104,7 @@ class CaseListScreen(Screen[None]):
         today = app.today()  # type: ignore[attr-defined]
         practice = app.settings.local_practice  # type: ignore[attr-defined]
         form = app.intake_form  # type: ignore[attr-defined]
+        self.before_reload()
         overviews = case_overviews(
             store, form, today, practice, search=self.search_text, sort=self.sort
         )
@@ -115,6 +126,7 @@ class CaseListScreen(Screen[None]):
                 *(Text(cell) for cell in cells),
                 self._deadline_cell(item.next_deadline, today, practice),
                 Text(case.consultant or "–"),
+                *self.extra_cells(item),
                 key=case.id,
             )
         if selected is not None and selected in {item.case.id for item in shown}:
@@ -122,9 +134,15 @@ class CaseListScreen(Screen[None]):
         count = ngettext(
             "{n} zaak, gesorteerd op {sort}", "{n} zaken, gesorteerd op {sort}", len(shown)
         ).format(n=len(shown), sort=_(SORT_LABELS[self.sort]))
-        if self.filter != "all":
-            count += " · " + _(FILTER_LABELS[self.filter])
+        for label in self.filter_labels():
+            count += " · " + label
         self.query_one("#case-count", Static).update(count)
+
+    def before_reload(self) -> None:
+        """Read what extra_cells and _passes need, once per reload."""
+
+    def filter_labels(self) -> list[str]:
+        return [] if self.filter == "all" else [_(FILTER_LABELS[self.filter])]
 
     def _passes(self, item: CaseOverview, today: date, practice: LocalPractice) -> bool:
         if self.filter == "all":
@@ -192,8 +210,22 @@ class CaseListScreen(Screen[None]):
         self.query_one(DataTable).focus()
 
     def action_cycle_filter(self) -> None:
-        self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
+        self.filter = self.FILTERS[(self.FILTERS.index(self.filter) + 1) % len(self.FILTERS)]
         self.reload()
+
+    def action_export_bundle(self) -> None:
+        from inburgering_tui.tui.dialogs.bundle_export import BundleExportDialog
+
+        self.app.push_screen(BundleExportDialog())
+
+    def action_read_receipt(self) -> None:
+        from inburgering_tui.tui.dialogs.receipt import ReceiptDialog
+
+        def read(changed: bool | None) -> None:
+            if changed:
+                self.reload()
+
+        self.app.push_screen(ReceiptDialog(), read)
 
     def action_cycle_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
@@ -202,5 +234,6 @@ class CaseListScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Letters type into the search box while it has focus.
         return not (
-            action in ("new_case", "cycle_sort", "search") and isinstance(self.focused, Input)
+            action in ("new_case", "cycle_sort", "search", "export_bundle", "read_receipt")
+            and isinstance(self.focused, Input)
         )

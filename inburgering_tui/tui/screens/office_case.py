@@ -1,0 +1,128 @@
+"""One case in the back office, read-only: what the case screen shows, plus every PIP version,
+the signed PDFs that arrived, and, when two laptops disagree, the conflict to resolve."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
+
+from inburgering_tui.domain.pip import THEME_LABELS, PipContent, Theme
+from inburgering_tui.i18n.catalogs import _
+from inburgering_tui.i18n.markers import N_
+from inburgering_tui.store.models import CaseConflict
+from inburgering_tui.store.office_sync import open_conflicts, resolve_conflict
+from inburgering_tui.store.pip_repository import PipStore
+from inburgering_tui.tui.labels import show_date
+from inburgering_tui.tui.screens.case import CaseScreen
+
+
+class OfficeCaseScreen(CaseScreen):
+    editable = False
+    # Read-only: the consultant's editing actions are off here.
+    EDITING = (
+        "intake", "edit", "add_member", "add_conversation", "invitation", "pip", "progress_talk",
+    )  # fmt: skip
+    BINDINGS = [
+        Binding("h", "keep_current", N_("Conflict: huidige houden"), id="office.keep"),
+        Binding("o", "take_incoming", N_("Conflict: andere versie overnemen"), id="office.take"),
+    ]
+
+    def more_sections(self) -> ComposeResult:
+        yield Static(_("PIP-versies"), classes="section-title")
+        yield DataTable(id="pip-versions", cursor_type="row")
+        yield Static(_("Conflict"), classes="section-title", id="conflict-title")
+        yield Static("", id="conflict", markup=False)
+
+    def reload(self) -> None:
+        super().reload()
+        store = self.app.store  # type: ignore[attr-defined]
+        if store is None or store.get_case(self.case_id) is None:
+            return
+        table = self.query_one("#pip-versions", DataTable)
+        table.clear(columns=True)
+        table.add_columns(_("Versie"), _("Status"), _("Dagtekening"), _("Reden"), _("Afspraken"))
+        for version in PipStore(store).versions(self.case_id):
+            content = PipContent.model_validate(version.content)
+            table.add_row(
+                str(version.number),
+                _("vastgesteld") if version.status == "set" else _("concept"),
+                show_date(version.dagtekening),
+                Text(version.reason or "–"),
+                " · ".join(
+                    f"{_(THEME_LABELS[theme])} {len(content.of_theme(theme))}" for theme in Theme
+                ),
+            )
+        conflict = self._conflict()
+        self.query_one("#conflict-title", Static).display = conflict is not None
+        self.query_one("#conflict", Static).update(self._describe(conflict) if conflict else "")
+        self.refresh_bindings()
+
+    def _conflict(self) -> CaseConflict | None:
+        store = self.app.require_store()  # type: ignore[attr-defined]
+        return next((c for c in open_conflicts(store) if c.case_id == self.case_id), None)
+
+    def _describe(self, conflict: CaseConflict) -> str:
+        changed = _differences(conflict.current_record or {}, conflict.incoming_record["data"])
+        return "\n".join(
+            [
+                _(
+                    "Deze zaak is op twee laptops gewijzigd sinds die het laatst overeenkwamen. "
+                    "Beide versies zijn bewaard; kies met welke de zaak verdergaat."
+                ),
+                _("Andere versie van: {consultant}, binnengekomen {date}").format(
+                    consultant=conflict.consultant or "–", date=show_date(conflict.opened_at.date())
+                ),
+                _("Verschilt in: {parts}").format(parts=", ".join(changed) or "–"),
+                _("h: huidige versie houden · o: andere versie overnemen"),
+            ]
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.EDITING:
+            return False
+        if action in ("keep_current", "take_incoming"):
+            return self.app.store is not None and self._conflict() is not None  # type: ignore[attr-defined]
+        return True
+
+    def action_keep_current(self) -> None:
+        self._resolve("current", _("De huidige versie houden? De andere blijft bewaard."))
+
+    def action_take_incoming(self) -> None:
+        self._resolve("incoming", _("De andere versie overnemen? De huidige blijft bewaard."))
+
+    def _resolve(self, take: str, question: str) -> None:
+        from inburgering_tui.tui.dialogs.confirm import ConfirmDialog
+
+        conflict = self._conflict()
+        if conflict is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                resolve_conflict(self.app.require_store(), conflict.id, take)  # type: ignore[attr-defined]
+                self.notify(_("Conflict opgelost."))
+                self.reload()
+
+        self.app.push_screen(ConfirmDialog(question, _("Ja"), _("Nee")), answered)
+
+
+def _differences(current: dict[str, Any], incoming: dict[str, Any]) -> list[str]:
+    """Which parts of the case differ: field names of the person, else the part's name."""
+    parts: list[str] = []
+    for key in sorted(set(current) | set(incoming)):
+        if current.get(key) == incoming.get(key):
+            continue
+        if key == "case":
+            person_current, person_incoming = current.get(key, {}), incoming.get(key, {})
+            parts.extend(
+                field
+                for field in sorted(set(person_current) | set(person_incoming))
+                if person_current.get(field) != person_incoming.get(field) and field != "updated_at"
+            )
+        else:
+            parts.append(key)
+    return parts
