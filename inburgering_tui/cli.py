@@ -28,6 +28,7 @@ from inburgering_tui.cli_trust import (
     cmd_verify,
 )
 from inburgering_tui.domain.form_loader import FormError
+from inburgering_tui.i18n.catalogs import set_ui_language
 from inburgering_tui.settings import Settings, config_path
 from inburgering_tui.store.keys import MIN_PASSPHRASE_LENGTH, KeyFileError, WrongPassphrase
 from inburgering_tui.store.repository import Store
@@ -142,9 +143,8 @@ def cmd_cases_list(args: argparse.Namespace, settings: Settings) -> None:
 
 def cmd_cases_import(args: argparse.Namespace, settings: Settings) -> None:
     from inburgering_tui.domain.koppelingen import ImportFileError, plan_import, read_rows
-    from inburgering_tui.i18n.catalogs import _, set_ui_language
+    from inburgering_tui.i18n.catalogs import _
 
-    set_ui_language(settings.ui_language)
     path: Path = args.file
     try:
         rows = read_rows(path.name, path.read_bytes())
@@ -319,6 +319,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()
             )
             raise CliError(f"settings ({config_path()}): {problems}") from None
+        # Reasons meant for people (refused rows, refused bundles) come in the UI language.
+        set_ui_language(settings.ui_language)
         handler = getattr(args, "handler", None)
         if handler is None:
             run_tui(settings, Vault())

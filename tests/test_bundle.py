@@ -177,7 +177,7 @@ def _refused(office: Store, home: Path, data: bytes, reason: str) -> None:
 
 def test_a_truncated_bundle_is_refused(isolated: Path, office: Store, bundle: Path) -> None:
     data = bundle.read_bytes()
-    _refused(office, isolated, data[: len(data) // 2], "truncated, damaged")
+    _refused(office, isolated, data[: len(data) // 2], "afgebroken, beschadigd")
 
 
 def test_a_bundle_with_any_byte_changed_is_refused(
@@ -187,7 +187,9 @@ def test_a_bundle_with_any_byte_changed_is_refused(
     for position in (len(data) // 3, len(data) - 20):
         changed = bytearray(data)
         changed[position] ^= 0x01
-        _refused(office, isolated, bytes(changed), "damaged|changed after signing|decrypted")
+        _refused(
+            office, isolated, bytes(changed), "beschadigd|na het ondertekenen gewijzigd|ontsleuteld"
+        )
 
 
 def test_a_bundle_for_another_back_office_is_refused(
@@ -206,7 +208,7 @@ def test_a_bundle_for_another_back_office_is_refused(
         out_dir=tmp_path,
     )
     store.close()
-    _refused(office, isolated, written.path.read_bytes(), "another recipient")
+    _refused(office, isolated, written.path.read_bytes(), "andere ontvanger")
 
 
 def test_a_bundle_signed_by_an_untrusted_certificate_is_refused(
@@ -217,7 +219,7 @@ def test_a_bundle_signed_by_an_untrusted_certificate_is_refused(
     )
     entries = list(inner_archive(bundle.read_bytes(), isolated).items())
     data = reseal(entries, isolated, p12=stranger["consultant"])
-    _refused(office, isolated, data, "not issued by the trusted CA")
+    _refused(office, isolated, data, "niet uitgegeven door de vertrouwde CA")
 
 
 def test_a_bundle_signed_by_an_expired_certificate_is_refused(
@@ -229,7 +231,7 @@ def test_a_bundle_signed_by_an_expired_certificate_is_refused(
         not_before=now - dt.timedelta(days=400), not_after=now - dt.timedelta(days=1),
     )  # fmt: skip
     entries = list(inner_archive(bundle.read_bytes(), isolated).items())
-    _refused(office, isolated, reseal(entries, isolated, p12=expired), "expired on")
+    _refused(office, isolated, reseal(entries, isolated, p12=expired), "is verlopen op")
 
 
 def _manifest(entries: dict[str, bytes]) -> dict[str, Any]:
@@ -274,12 +276,13 @@ def _schema_invalid_record(entries: dict[str, bytes]) -> list[tuple[str, bytes]]
 
 
 def _duplicate_ids(entries: dict[str, bytes]) -> list[tuple[str, bytes]]:
-    names = [n for n in sorted(entries) if n.startswith("cases/")]
-    first, second = json.loads(entries[names[0]]), json.loads(entries[names[1]])
-    # The second case claims the first one's conversation id.
-    donor = first["data"]["conversations"][0]
-    second["data"]["conversations"].append({**donor, "case_id": second["case_id"]})
-    return _with(entries, names[1], _rehash(second))
+    records = {n: json.loads(entries[n]) for n in sorted(entries) if n.startswith("cases/")}
+    donor_name = next(n for n, r in records.items() if r["data"]["conversations"])
+    name, other = next((n, r) for n, r in records.items() if n != donor_name)
+    # Another case claims the donor's conversation id.
+    donor = records[donor_name]["data"]["conversations"][0]
+    other["data"]["conversations"].append({**donor, "case_id": other["case_id"]})
+    return _with(entries, name, _rehash(other))
 
 
 def _duplicate_entry(entries: dict[str, bytes]) -> list[tuple[str, bytes]]:
@@ -306,24 +309,30 @@ def _edited_audit_event(entries: dict[str, bytes]) -> list[tuple[str, bytes]]:
 
 
 def _removed_audit_event(entries: dict[str, bytes]) -> list[tuple[str, bytes]]:
+    """Take out one event from the middle of the chain (not its first or last link)."""
     names = [n for n in sorted(entries) if n.startswith("cases/")]
-    record = json.loads(entries[names[1]])
-    del record["audit"][0]
-    return _with(entries, names[1], canonical(record))
+    records = {name: json.loads(entries[name]) for name in names}
+    seqs = sorted(e["seq"] for r in records.values() for e in r["audit"])
+    for name, record in records.items():
+        inner = [e for e in record["audit"] if seqs[0] < e["seq"] < seqs[-1]]
+        if inner:
+            record["audit"].remove(inner[0])
+            return _with(entries, name, canonical(record))
+    raise AssertionError("no event in the middle of the chain")
 
 
 @pytest.mark.parametrize(
     ("mutate", "reason"),
     [
-        (_unknown_version, "unknown bundle format version 99"),
-        (_malformed_record, "not valid JSON"),
-        (_schema_invalid_record, "does not match the bundle schema at data/case/date_of_birth"),
-        (_duplicate_ids, "duplicate id"),
-        (_duplicate_entry, "duplicate entries"),
-        (_hash_mismatch, "sha256 differs from the manifest"),
-        (_record_hash_mismatch, "record_hash does not match"),
-        (_edited_audit_event, "does not match its hash: it was edited"),
-        (_removed_audit_event, "removed or reordered"),
+        (_unknown_version, "onbekende versie van het bundelformaat: 99"),
+        (_malformed_record, "geen geldige JSON"),
+        (_schema_invalid_record, "past niet bij het bundelschema op data/case/date_of_birth"),
+        (_duplicate_ids, "dubbel id"),
+        (_duplicate_entry, "dubbele onderdelen"),
+        (_hash_mismatch, "sha256 wijkt af van het manifest"),
+        (_record_hash_mismatch, "record_hash past niet"),
+        (_edited_audit_event, "past niet bij haar hash: ze is gewijzigd"),
+        (_removed_audit_event, "verwijderd of verplaatst"),
     ],
     ids=lambda value: getattr(value, "__name__", "").strip("_") or None,
 )
@@ -343,7 +352,7 @@ def test_the_command_names_the_reason_and_goes_on_with_the_other_bundles(
     env = {"INBURGERING_HOME": str(tmp_path / "office"), "INBURGERING_KEY_PASSPHRASE": KEYS}
     result = run("bundle", "import", str(broken), str(bundle), "--receipts", str(tmp_path), **env)
     assert result.returncode == 1
-    assert f"{broken}: REFUSED: the bundle cannot be decrypted" in result.stderr
+    assert f"{broken}: REFUSED: de bundel kan niet worden ontsleuteld" in result.stderr
     assert "nothing was changed" in result.stderr
     assert " new," in result.stdout  # the good bundle still went in
 
@@ -456,7 +465,7 @@ def test_a_receipt_signed_by_anyone_but_the_back_office_is_refused(
     summary = _import(office, isolated, bundle.read_bytes())
     pki = isolated / PKI_DIR
     forged = make_receipt(summary, pki / "consultant.p12", KEYS)
-    with pytest.raises(BundleError, match="not by the back office"):
+    with pytest.raises(BundleError, match="niet door de backoffice"):
         read_receipt(
             forged, load_certificate(pki / "ca.pem"), load_certificate(pki / "backoffice.pem")
         )
@@ -467,5 +476,5 @@ def test_nothing_changed_means_no_bundle(isolated: Path, bundle: Path, tmp_path:
         "bundle", "export", "--out", str(tmp_path / "again.p7m"), INBURGERING_KEY_PASSPHRASE=KEYS
     )
     assert result.returncode == 0, result.stderr
-    assert "no case changed since the last bundle" in result.stdout
+    assert "er is geen zaak gewijzigd sinds de vorige bundel" in result.stdout
     assert not (tmp_path / "again.p7m").exists()

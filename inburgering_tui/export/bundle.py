@@ -20,6 +20,8 @@ from cryptography import x509
 from inburgering_tui.export import cms
 from inburgering_tui.export.bundle_format import BundleContents, BundleError, pack, unpack
 from inburgering_tui.export.pki import Identity, load_identity
+from inburgering_tui.i18n.markers import N_
+from inburgering_tui.i18n.refusal import Refusal
 from inburgering_tui.store.laptop_sync import LaptopSync
 from inburgering_tui.store.models import new_id, utcnow
 from inburgering_tui.store.office_sync import CONFLICT, ImportSummary, apply_bundle
@@ -30,7 +32,7 @@ Progress = Callable[[float], None]
 RECEIPT_FORMAT = "inburgering-sync-receipt"
 
 
-class NothingToExport(Exception):
+class NothingToExport(Refusal):
     """No case changed since the last bundle."""
 
 
@@ -67,7 +69,7 @@ def export_bundle(
     sync = LaptopSync(store)
     pending = sync.pending(everything=everything)
     if not pending.records:
-        raise NothingToExport("no case changed since the last bundle")
+        raise NothingToExport(N_("er is geen zaak gewijzigd sinds de vorige bundel"))
     progress(0.2)
     identity = load_identity(consultant_p12, key_passphrase)
     with store.session() as session:
@@ -111,14 +113,15 @@ class OpenedBundle:
 def open_bundle(data: bytes, office: Identity, ca: x509.Certificate) -> OpenedBundle:
     """Decrypt, verify and check a bundle; raises BundleError or CmsError with the reason."""
     if not data:
-        raise BundleError("the file is empty")
+        raise BundleError(N_("het bestand is leeg"))
     signed = cms.decrypt(data, office)
     verified = cms.verify(signed, ca)
     contents = unpack(verified.content)
     if contents.manifest["consultant"] != verified.signer_name:
         raise BundleError(
-            f"the manifest names {contents.manifest['consultant']!r} but "
-            f"{verified.signer_name!r} signed the bundle"
+            N_("het manifest noemt {named}, maar {signer} heeft de bundel ondertekend"),
+            named=repr(contents.manifest["consultant"]),
+            signer=repr(verified.signer_name),
         )
     return OpenedBundle(contents, verified.signer_name, hashlib.sha256(data).hexdigest())
 
@@ -170,16 +173,20 @@ def read_receipt(data: bytes, ca: x509.Certificate, office: x509.Certificate) ->
     verified = cms.verify(data, ca)
     if verified.signer != office:
         raise BundleError(
-            f"the receipt is signed by {verified.signer_name!r}, not by the back office"
+            N_("het ontvangstbewijs is ondertekend door {signer}, niet door de backoffice"),
+            signer=repr(verified.signer_name),
         )
     try:
         body = json.loads(verified.content)
     except ValueError:
-        raise BundleError("the receipt is not valid JSON") from None
+        raise BundleError(N_("het ontvangstbewijs is geen geldige JSON")) from None
     if not isinstance(body, dict) or body.get("format") != RECEIPT_FORMAT:
-        raise BundleError("this file is not a sync receipt")
+        raise BundleError(N_("dit bestand is geen ontvangstbewijs van de backoffice"))
     if body.get("format_version") != 1:
-        raise BundleError(f"unknown receipt format version {body.get('format_version')!r}")
+        raise BundleError(
+            N_("onbekende versie van het ontvangstbewijs: {version}"),
+            version=repr(body.get("format_version")),
+        )
     return body
 
 
@@ -187,7 +194,9 @@ def apply_receipt(store: Store, body: dict[str, Any]) -> int:
     try:
         return LaptopSync(store).confirm(body["bundle_id"], dict(body["held"]))
     except KeyError:
-        raise BundleError("this receipt is for a bundle this laptop did not write") from None
+        raise BundleError(
+            N_("dit ontvangstbewijs hoort bij een bundel die deze laptop niet heeft gemaakt")
+        ) from None
 
 
 def receipt_name(summary: ImportSummary) -> str:

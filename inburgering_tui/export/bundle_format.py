@@ -22,6 +22,8 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
+from inburgering_tui.i18n.markers import N_
+from inburgering_tui.i18n.refusal import Refusal
 from inburgering_tui.store.audit_chain import GENESIS, event_hash
 from inburgering_tui.store.records import canonical, record_hash
 
@@ -35,7 +37,7 @@ DOCUMENT_PREFIX = "documents/"
 MAX_UNPACKED_BYTES = 4 * 1024**3
 
 
-class BundleError(Exception):
+class BundleError(Refusal):
     """Why a bundle is refused; the database is never touched when this is raised."""
 
 
@@ -112,14 +114,19 @@ def _schema_problem(validator: Draft202012Validator, value: Any, where: str) -> 
     error = next(iter(validator.iter_errors(value)), None)
     if error is not None:
         path = "/".join(str(p) for p in error.absolute_path) or "(top)"
-        raise BundleError(f"{where}: does not match the bundle schema at {path}: {error.message}")
+        raise BundleError(
+            N_("{where}: past niet bij het bundelschema op {path}: {detail}"),
+            where=where,
+            path=path,
+            detail=error.message,
+        )
 
 
 def _load_json(archive: zipfile.ZipFile, name: str) -> Any:
     try:
         return json.loads(archive.read(name))
     except (ValueError, UnicodeDecodeError):
-        raise BundleError(f"{name}: not valid JSON") from None
+        raise BundleError(N_("{name}: geen geldige JSON"), name=name) from None
 
 
 def unpack(data: bytes) -> BundleContents:
@@ -127,48 +134,62 @@ def unpack(data: bytes) -> BundleContents:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, ValueError, EOFError):
-        raise BundleError("the signed content is not a bundle archive") from None
+        raise BundleError(N_("de ondertekende inhoud is geen bundelarchief")) from None
     names = Counter(info.filename for info in infos)
     duplicated = sorted(name for name, count in names.items() if count > 1)
     if duplicated:
-        raise BundleError(f"duplicate entries in the bundle: {', '.join(duplicated)}")
+        raise BundleError(
+            N_("dubbele onderdelen in de bundel: {names}"), names=", ".join(duplicated)
+        )
     if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
-        raise BundleError("the bundle claims to unpack to more than 4 GiB")
+        raise BundleError(N_("de bundel zou uitgepakt groter zijn dan 4 GiB"))
     if MANIFEST not in names:
-        raise BundleError("the bundle has no manifest.json")
+        raise BundleError(N_("de bundel heeft geen manifest.json"))
     try:
         return _read(archive, names)
     except (zipfile.BadZipFile, EOFError, OSError, RuntimeError):
-        raise BundleError("an entry of the bundle archive is damaged") from None
+        raise BundleError(N_("een onderdeel van het bundelarchief is beschadigd")) from None
 
 
 def _read(archive: zipfile.ZipFile, names: Counter[str]) -> BundleContents:
     manifest_check, record_check, audit_check = _validators()
     manifest = _load_json(archive, MANIFEST)
     if not isinstance(manifest, dict):
-        raise BundleError("manifest.json: not a JSON object")
+        raise BundleError(N_("manifest.json: geen JSON-object"))
     if manifest.get("format") != FORMAT:
-        raise BundleError(f"manifest.json: not an {FORMAT} (format {manifest.get('format')!r})")
+        raise BundleError(
+            N_("manifest.json: geen synchronisatiebundel (formaat {format})"),
+            format=repr(manifest.get("format")),
+        )
     if manifest.get("format_version") != FORMAT_VERSION:
         raise BundleError(
-            f"unknown bundle format version {manifest.get('format_version')!r}; "
-            f"this program reads version {FORMAT_VERSION}"
+            N_(
+                "onbekende versie van het bundelformaat: {version}; dit programma leest versie {known}"
+            ),
+            version=repr(manifest.get("format_version")),
+            known=FORMAT_VERSION,
         )
     _schema_problem(manifest_check, manifest, MANIFEST)
     listed = set(manifest["entries"])
     present = set(names) - {MANIFEST}
     if listed - present:
-        raise BundleError(f"entries listed but missing: {', '.join(sorted(listed - present))}")
+        raise BundleError(
+            N_("onderdelen in het manifest ontbreken: {names}"),
+            names=", ".join(sorted(listed - present)),
+        )
     if present - listed:
-        raise BundleError(f"entries not in the manifest: {', '.join(sorted(present - listed))}")
+        raise BundleError(
+            N_("onderdelen staan niet in het manifest: {names}"),
+            names=", ".join(sorted(present - listed)),
+        )
     blobs: dict[str, bytes] = {}
     for name in sorted(listed):
         blob = archive.read(name)
         if _sha256(blob) != manifest["entries"][name]:
-            raise BundleError(f"{name}: its sha256 differs from the manifest")
+            raise BundleError(N_("{name}: de sha256 wijkt af van het manifest"), name=name)
         blobs[name] = blob
     if AUDIT not in blobs:
-        raise BundleError("the bundle has no audit.json")
+        raise BundleError(N_("de bundel heeft geen audit.json"))
     records = [
         _record(name, blobs[name], record_check)
         for name in sorted(blobs)
@@ -191,16 +212,20 @@ def _json_blob(name: str, blob: bytes) -> Any:
     try:
         return json.loads(blob)
     except (ValueError, UnicodeDecodeError):
-        raise BundleError(f"{name}: not valid JSON") from None
+        raise BundleError(N_("{name}: geen geldige JSON"), name=name) from None
 
 
 def _record(name: str, blob: bytes, validator: Draft202012Validator) -> dict[str, Any]:
     record = _json_blob(name, blob)
     _schema_problem(validator, record, name)
     if name != f"{RECORD_PREFIX}{record['case_id']}.json":
-        raise BundleError(f"{name}: holds case {record['case_id']}, not the one its name says")
+        raise BundleError(
+            N_("{name}: bevat zaak {case}, niet de zaak uit de naam"),
+            name=name,
+            case=record["case_id"],
+        )
     if record_hash(record["data"]) != record["record_hash"]:
-        raise BundleError(f"{name}: record_hash does not match its data")
+        raise BundleError(N_("{name}: record_hash past niet bij de gegevens"), name=name)
     return record  # type: ignore[no-any-return]
 
 
@@ -210,7 +235,9 @@ def _check_ids(contents: BundleContents) -> None:
 
     def once(kind: str, key: str, where: str) -> None:
         if (kind, key) in seen:
-            raise BundleError(f"{where}: duplicate id {key} ({kind})")
+            raise BundleError(
+                N_("{where}: dubbel id {key} ({kind})"), where=where, key=key, kind=kind
+            )
         seen.add((kind, key))
 
     for record in contents.records:
@@ -219,13 +246,17 @@ def _check_ids(contents: BundleContents) -> None:
         data = record["data"]
         once("case", case_id, where)
         if data["case"]["id"] != case_id:
-            raise BundleError(f"{where}: data.case.id differs from case_id")
+            raise BundleError(N_("{where}: data.case.id wijkt af van case_id"), where=where)
         for key, rows in data.items():
             if key == "case":
                 continue
             for row in rows:
                 if row["case_id"] != case_id:
-                    raise BundleError(f"{where}: a row in {key} belongs to another case")
+                    raise BundleError(
+                        N_("{where}: een rij in {part} hoort bij een andere zaak"),
+                        where=where,
+                        part=key,
+                    )
                 if "id" in row:
                     once(key, row["id"], where)
         for key, fields in (
@@ -239,22 +270,41 @@ def _check_ids(contents: BundleContents) -> None:
         versions = {row["id"] for row in data["pip_versions"]}
         for row in data["answers"]:
             if row["conversation_id"] is not None and row["conversation_id"] not in conversations:
-                raise BundleError(f"{where}: an answer refers to a conversation not in the record")
+                raise BundleError(
+                    N_("{where}: een antwoord verwijst naar een gesprek dat er niet in staat"),
+                    where=where,
+                )
         for row in data["progress_talks"]:
             if row["amended_version_id"] is not None and row["amended_version_id"] not in versions:
-                raise BundleError(f"{where}: a progress talk refers to a PIP version not in it")
+                raise BundleError(
+                    N_(
+                        "{where}: een voortgangsgesprek verwijst naar een PIP-versie die er niet in staat"
+                    ),
+                    where=where,
+                )
         for row in data["documents"]:
             if row["pip_version_id"] not in versions:
-                raise BundleError(f"{where}: a document refers to a PIP version not in it")
+                raise BundleError(
+                    N_("{where}: een document verwijst naar een PIP-versie die er niet in staat"),
+                    where=where,
+                )
             if row["sha256"] not in contents.documents:
-                raise BundleError(f"{where}: document {row['sha256'][:12]} is not in the bundle")
+                raise BundleError(
+                    N_("{where}: document {document} zit niet in de bundel"),
+                    where=where,
+                    document=row["sha256"][:12],
+                )
         for event in record["audit"]:
             if event["case_id"] != case_id:
-                raise BundleError(f"{where}: holds an audit event of another case")
+                raise BundleError(
+                    N_("{where}: bevat een auditgebeurtenis van een andere zaak"), where=where
+                )
     cases = {record["case_id"] for record in contents.records}
     for event in contents.loose_audit:
         if event["case_id"] in cases:
-            raise BundleError(f"{AUDIT}: holds an event of a case that has its own record")
+            raise BundleError(
+                N_("audit.json: bevat een gebeurtenis van een zaak met een eigen record")
+            )
 
 
 def _check_audit_chain(contents: BundleContents) -> None:
@@ -262,16 +312,21 @@ def _check_audit_chain(contents: BundleContents) -> None:
     if not events:
         return
     if contents.manifest["complete_audit"] and events[0]["prev_hash"] != GENESIS:
-        raise BundleError("the audit log claims to be complete but does not start at its origin")
+        raise BundleError(
+            N_("het auditlogboek heet volledig, maar begint niet bij het begin van de keten")
+        )
     previous: dict[str, Any] | None = None
     for event in events:
         if previous is not None:
             if event["seq"] == previous["seq"]:
-                raise BundleError(f"duplicate id {event['seq']} (audit event)")
+                raise BundleError(N_("dubbel id {key} (auditgebeurtenis)"), key=event["seq"])
             if event["prev_hash"] != previous["hash"]:
                 raise BundleError(
-                    f"audit event {event['seq']} does not follow on event {previous['seq']}: "
-                    "an event was removed or reordered"
+                    N_(
+                        "auditgebeurtenis {seq} volgt niet op gebeurtenis {previous}: er is een gebeurtenis verwijderd of verplaatst"
+                    ),
+                    seq=event["seq"],
+                    previous=previous["seq"],
                 )
         at = datetime.fromisoformat(event["at"])
         expected = event_hash(
@@ -283,5 +338,8 @@ def _check_audit_chain(contents: BundleContents) -> None:
             event["subject"],
         )
         if event["hash"] != expected:
-            raise BundleError(f"audit event {event['seq']} does not match its hash: it was edited")
+            raise BundleError(
+                N_("auditgebeurtenis {seq} past niet bij haar hash: ze is gewijzigd"),
+                seq=event["seq"],
+            )
         previous = event

@@ -27,6 +27,8 @@ from pyhanko.sign.validation.generic_cms import async_validate_cms_signature
 from pyhanko_certvalidator import ValidationContext
 
 from inburgering_tui.export.pki import Identity
+from inburgering_tui.i18n.markers import N_
+from inburgering_tui.i18n.refusal import Refusal
 
 T = TypeVar("T")
 
@@ -47,7 +49,7 @@ def _run(coroutine: Coroutine[Any, Any, T]) -> T:
         return pool.submit(asyncio.run, coroutine).result()
 
 
-class CmsError(Exception):
+class CmsError(Refusal):
     """Why a CMS object was refused, in words a person can act on."""
 
 
@@ -55,10 +57,13 @@ def sign(content: bytes, p12: Path, passphrase: str) -> bytes:
     """CMS SignedData with the content inside (not detached), DER."""
     try:
         signer = signers.SimpleSigner.load_pkcs12(pfx_file=str(p12), passphrase=passphrase.encode())
-    except (OSError, ValueError) as exc:
-        raise CmsError(f"{p12}: {exc}") from None
+    except (OSError, ValueError):
+        signer = None
     if signer is None:
-        raise CmsError(f"{p12} does not open with this passphrase")
+        raise CmsError(
+            N_("het sleutelbestand {file} ontbreekt of opent niet met deze wachtwoordzin"),
+            file=str(p12),
+        )
     info = cms.ContentInfo({"content_type": "data", "content": content})
     signed = _run(signer.async_sign_general_data(info, "sha256", detached=False))
     return bytes(signed.dump())
@@ -80,16 +85,17 @@ def verify(signed_der: bytes, ca: x509.Certificate, *, now: datetime | None = No
     try:
         info = cms.ContentInfo.load(signed_der, strict=True)
         if info["content_type"].native != "signed_data":
-            raise CmsError("the content is not signed (no CMS SignedData)")
+            raise CmsError(N_("de inhoud is niet ondertekend (geen CMS SignedData)"))
         signed_data = info["content"]
         content = signed_data["encap_content_info"]["content"].native
-        certificates = [c.chosen for c in signed_data["certificates"]]
     except CmsError:
         raise
     except Exception as exc:  # asn1crypto raises many kinds on damaged input
-        raise CmsError(f"the signed content is damaged ({type(exc).__name__})") from None
+        raise CmsError(
+            N_("de ondertekende inhoud is beschadigd ({kind})"), kind=type(exc).__name__
+        ) from None
     if not isinstance(content, bytes):
-        raise CmsError("the signed data carries no content")
+        raise CmsError(N_("de ondertekende gegevens bevatten geen inhoud"))
     trust_root = asn1_x509.Certificate.load(ca.public_bytes(serialization.Encoding.DER))
     moment = now or datetime.now(UTC)
     context = ValidationContext(
@@ -98,24 +104,39 @@ def verify(signed_der: bytes, ca: x509.Certificate, *, now: datetime | None = No
     try:
         status = _run(async_validate_cms_signature(signed_data, validation_context=context))
     except Exception as exc:
-        raise CmsError(f"the signature cannot be checked ({type(exc).__name__})") from None
+        raise CmsError(
+            N_("de handtekening kan niet worden gecontroleerd ({kind})"), kind=type(exc).__name__
+        ) from None
     if not status.intact or not status.valid:
-        raise CmsError("the signature does not match the content: it was changed after signing")
+        raise CmsError(
+            N_("de handtekening past niet bij de inhoud: die is na het ondertekenen gewijzigd")
+        )
     signer_cert = x509.load_der_x509_certificate(status.signing_cert.dump())
     if not status.trusted:
-        raise CmsError(_untrusted_reason(signer_cert, certificates, moment))
+        raise _untrusted(signer_cert, moment)
     return Verified(content, signer_cert)
 
 
-def _untrusted_reason(
-    cert: x509.Certificate, _certificates: list[asn1_x509.Certificate], moment: datetime
-) -> str:
+def _untrusted(cert: x509.Certificate, moment: datetime) -> CmsError:
     name = cert.subject.rfc4514_string()
     if cert.not_valid_after_utc < moment:
-        return f"the signer's certificate ({name}) expired on {cert.not_valid_after_utc:%Y-%m-%d}"
+        return CmsError(
+            N_("het certificaat van de ondertekenaar ({name}) is verlopen op {date}"),
+            name=name,
+            date=f"{cert.not_valid_after_utc:%Y-%m-%d}",
+        )
     if cert.not_valid_before_utc > moment:
-        return f"the signer's certificate ({name}) is not valid before {cert.not_valid_before_utc:%Y-%m-%d}"
-    return f"the signer's certificate ({name}) is not issued by the trusted CA"
+        return CmsError(
+            N_("het certificaat van de ondertekenaar ({name}) is pas geldig vanaf {date}"),
+            name=name,
+            date=f"{cert.not_valid_before_utc:%Y-%m-%d}",
+        )
+    return CmsError(
+        N_(
+            "het certificaat van de ondertekenaar ({name}) is niet uitgegeven door de vertrouwde CA"
+        ),
+        name=name,
+    )
 
 
 def encrypt(content: bytes, recipient: x509.Certificate) -> bytes:
@@ -136,8 +157,10 @@ def decrypt(enveloped_der: bytes, identity: Identity) -> bytes:
         text = str(exc).lower()
         if "recipient" in text or "no matching" in text:
             raise CmsError(
-                "the bundle is encrypted for another recipient, not for this back office"
+                N_("de bundel is versleuteld voor een andere ontvanger, niet voor deze backoffice")
             ) from None
         raise CmsError(
-            "the bundle cannot be decrypted: it is truncated, damaged, or not a sync bundle"
+            N_(
+                "de bundel kan niet worden ontsleuteld: hij is afgebroken, beschadigd of geen synchronisatiebundel"
+            )
         ) from None

@@ -20,6 +20,8 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, insert, select, text, update
 from sqlmodel import Session
 
+from inburgering_tui.i18n.markers import N_
+from inburgering_tui.i18n.refusal import Refusal
 from inburgering_tui.store.models import (
     CaseConflict,
     CaseRevision,
@@ -44,7 +46,7 @@ NEW, UPDATED, UNCHANGED, CONFLICT = "new", "updated", "unchanged", "conflict"
 _LOCK_KEY = 0x1B5E  # PostgreSQL advisory lock: one bundle import at a time, across processes
 
 
-class ImportBusy(Exception):
+class ImportBusy(Refusal):
     """Another import holds the store; nothing was changed."""
 
 
@@ -85,7 +87,9 @@ def _take_import_lock(session: Session, bundle_id: str) -> None:
         )
     except Exception as exc:
         if "locked" in str(exc).lower():
-            raise ImportBusy("another import is running; try again when it has finished") from None
+            raise ImportBusy(
+                N_("er loopt al een import; probeer het opnieuw als die klaar is")
+            ) from None
         raise
 
 
