@@ -103,3 +103,50 @@ def test_two_processes_importing_one_bundle_at_once_apply_it_exactly_once(
         from inburgering_tui.store.models import ImportedBundle
 
         assert session.exec(select(func.count()).select_from(ImportedBundle)).one() == 1
+
+
+async def test_the_back_office_screen_and_the_csv_work_on_postgresql(
+    tmp_path: Path,
+    pg_db_url: str,
+    pg_store: Store,
+    bundle: tuple[Path, list[str]],
+    forms: dict[str, Form],
+) -> None:
+    from textual.widgets import DataTable
+
+    from inburgering_tui.settings import Settings
+    from inburgering_tui.tui.app import InburgeringApp
+
+    from .conftest import TODAY
+    from .pilot import SIZE
+
+    path, ids = bundle
+    process = _import(tmp_path, pg_db_url, path)
+    _out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+
+    app = InburgeringApp(
+        Vault(tmp_path / "office"), forms, Settings(), today=lambda: TODAY, store=pg_store,
+        back_office=True, server_store=True,
+    )  # fmt: skip
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one(DataTable).row_count == len(ids)
+        await pilot.press("ctrl+l")  # nothing to lock with on a server: the screen stays
+        await pilot.pause()
+        assert app.store is pg_store
+
+    out = tmp_path / "zaken.csv"
+    env = {**os.environ, "INBURGERING_HOME": str(tmp_path / "office")}
+    result = subprocess.run(
+        [sys.executable, "-m", "inburgering_tui.cli", "cases", "export", "--csv", "--db",
+         pg_db_url, "--out", str(out)],
+        env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    import csv
+
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    assert sorted(row["case_id"] for row in rows) == sorted(ids)
+    assert any(row["next_deadline_rule"].startswith("T") for row in rows)
+    assert {row["open_conflicts"] for row in rows} == {"0"}
