@@ -24,7 +24,13 @@ from inburgering_tui.i18n.markers import N_
 from inburgering_tui.i18n.refusal import Refusal
 from inburgering_tui.store.laptop_sync import LaptopSync
 from inburgering_tui.store.models import new_id, utcnow
-from inburgering_tui.store.office_sync import CONFLICT, ImportSummary, apply_bundle
+from inburgering_tui.store.office_sync import (
+    CONFLICT,
+    ImportBusy,
+    ImportSummary,
+    Incoming,
+    apply_bundle,
+)
 from inburgering_tui.store.records import document_contents
 from inburgering_tui.store.repository import Store
 
@@ -138,12 +144,14 @@ def import_bundle(
     contents = opened.contents
     return apply_bundle(
         store,
-        manifest=contents.manifest,
-        records=contents.records,
-        audit_events=contents.audit_events,
-        documents=contents.documents,
-        sha256=opened.sha256,
-        progress=lambda done: progress(0.3 + 0.7 * done),
+        Incoming(
+            manifest=contents.manifest,
+            records=contents.records,
+            audit_events=contents.audit_events,
+            documents=contents.documents,
+            sha256=opened.sha256,
+        ),
+        lambda done: progress(0.3 + 0.7 * done),
     )
 
 
@@ -243,7 +251,9 @@ def import_files(
 
         try:
             summary = import_bundle(store, path.read_bytes(), office, ca, step)
-        except (BundleError, cms.CmsError) as exc:
+        except ImportBusy:
+            raise
+        except Refusal as exc:
             outcomes.append(FileOutcome(path, refused=str(exc)))
             continue
         except OSError as exc:

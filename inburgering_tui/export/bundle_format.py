@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,7 +26,14 @@ from referencing import Registry, Resource
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.i18n.refusal import Refusal
 from inburgering_tui.store.audit_chain import GENESIS, event_hash
-from inburgering_tui.store.records import canonical, record_hash
+from inburgering_tui.store.records import (
+    CASE_TABLE,
+    PARTS,
+    canonical,
+    order_key,
+    record_hash,
+    row_from_json,
+)
 
 FORMAT = "inburgering-sync-bundle"
 FORMAT_VERSION = 1
@@ -147,7 +155,7 @@ def unpack(data: bytes) -> BundleContents:
         raise BundleError(N_("de bundel heeft geen manifest.json"))
     try:
         return _read(archive, names)
-    except (zipfile.BadZipFile, EOFError, OSError, RuntimeError):
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError):
         raise BundleError(N_("een onderdeel van het bundelarchief is beschadigd")) from None
 
 
@@ -170,6 +178,10 @@ def _read(archive: zipfile.ZipFile, names: Counter[str]) -> BundleContents:
             known=FORMAT_VERSION,
         )
     _schema_problem(manifest_check, manifest, MANIFEST)
+    try:
+        datetime.fromisoformat(manifest["created_at"])
+    except ValueError:
+        raise BundleError(N_("manifest.json: created_at is geen bestaand tijdstip")) from None
     listed = set(manifest["entries"])
     present = set(names) - {MANIFEST}
     if listed - present:
@@ -202,6 +214,12 @@ def _read(archive: zipfile.ZipFile, names: Counter[str]) -> BundleContents:
         for name, blob in blobs.items()
         if name.startswith(DOCUMENT_PREFIX)
     }
+    for sha256, blob in documents.items():
+        if _sha256(blob) != sha256:
+            raise BundleError(
+                N_("{name}: de inhoud past niet bij de sha256 in de naam"),
+                name=f"{DOCUMENT_PREFIX}{sha256}.pdf",
+            )
     contents = BundleContents(manifest, records, loose_audit, documents)
     _check_ids(contents)
     _check_audit_chain(contents)
@@ -226,7 +244,32 @@ def _record(name: str, blob: bytes, validator: Draft202012Validator) -> dict[str
         )
     if record_hash(record["data"]) != record["record_hash"]:
         raise BundleError(N_("{name}: record_hash past niet bij de gegevens"), name=name)
+    _check_values_and_order(name, record["data"])
     return record  # type: ignore[no-any-return]
+
+
+def _check_values_and_order(name: str, data: dict[str, Any]) -> None:
+    """What a pattern cannot say: every date exists (no 30 February), and the rows stand in
+    the fixed order, so the record is exactly what the case gives when read back."""
+    parts = [("case", CASE_TABLE, [data["case"]])] + [
+        (part.key, part.table, data[part.key]) for part in PARTS
+    ]
+    for key, table, rows in parts:
+        try:
+            for row in rows:
+                row_from_json(table, row)
+        except (ValueError, TypeError):
+            raise BundleError(
+                N_("{name}: een datum of tijdstip in {part} bestaat niet"), name=name, part=key
+            ) from None
+    for part in PARTS:
+        keys = [order_key(part, row) for row in data[part.key]]
+        if keys != sorted(keys):
+            raise BundleError(
+                N_("{name}: de rijen van {part} staan niet in de vaste volgorde"),
+                name=name,
+                part=part.key,
+            )
 
 
 def _check_ids(contents: BundleContents) -> None:
@@ -328,7 +371,12 @@ def _check_audit_chain(contents: BundleContents) -> None:
                     seq=event["seq"],
                     previous=previous["seq"],
                 )
-        at = datetime.fromisoformat(event["at"])
+        try:
+            at = datetime.fromisoformat(event["at"])
+        except ValueError:
+            raise BundleError(
+                N_("auditgebeurtenis {seq}: het tijdstip bestaat niet"), seq=event["seq"]
+            ) from None
         expected = event_hash(
             event["prev_hash"],
             at,

@@ -153,7 +153,7 @@ def encrypt(content: bytes, recipient: x509.Certificate) -> bytes:
 def decrypt(enveloped_der: bytes, identity: Identity) -> bytes:
     try:
         return pkcs7.pkcs7_decrypt_der(enveloped_der, identity.certificate, identity.key, [])
-    except ValueError as exc:
+    except Exception as exc:  # any bytes may arrive: every failure is a refusal, not a crash
         text = str(exc).lower()
         if "recipient" in text or "no matching" in text:
             raise CmsError(

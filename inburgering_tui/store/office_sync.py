@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from inburgering_tui.i18n.markers import N_
@@ -44,6 +45,10 @@ from inburgering_tui.store.repository import Store
 Progress = Callable[[float], None]
 NEW, UPDATED, UNCHANGED, CONFLICT = "new", "updated", "unchanged", "conflict"
 _LOCK_KEY = 0x1B5E  # PostgreSQL advisory lock: one bundle import at a time, across processes
+
+
+class ImportRefused(Refusal):
+    """The bundle does not fit what the office holds; nothing was changed."""
 
 
 class ImportBusy(Refusal):
@@ -93,62 +98,103 @@ def _take_import_lock(session: Session, bundle_id: str) -> None:
         raise
 
 
+@dataclass(frozen=True)
+class Incoming:
+    """A bundle that passed every check of its own: what the database part applies."""
+
+    manifest: dict[str, Any]
+    records: Sequence[dict[str, Any]]
+    audit_events: Sequence[dict[str, Any]]
+    documents: dict[str, bytes]
+    sha256: str
+
+    @property
+    def bundle_id(self) -> str:
+        return str(self.manifest["bundle_id"])
+
+
 def apply_bundle(
-    store: Store,
-    *,
-    manifest: dict[str, Any],
-    records: Sequence[dict[str, Any]],
-    audit_events: Sequence[dict[str, Any]],
-    documents: dict[str, bytes],
-    sha256: str,
-    progress: Progress = lambda _done: None,
+    store: Store, incoming: Incoming, progress: Progress = lambda _done: None
 ) -> ImportSummary:
-    bundle_id = manifest["bundle_id"]
-    summary = ImportSummary(bundle_id)
+    summary = ImportSummary(incoming.bundle_id)
     with store.session() as session:
-        _take_import_lock(session, bundle_id)
-        done = session.get(ImportedBundle, bundle_id)
+        _take_import_lock(session, incoming.bundle_id)
+        done = session.get(ImportedBundle, incoming.bundle_id)
         if done is not None:
             session.rollback()  # not even the lock's bookkeeping stays
             summary.already_imported = True
-            summary.outcomes = {
-                case_id: {**item, "outcome": UNCHANGED} for case_id, item in done.outcomes.items()
-            }
+            summary.outcomes = dict(done.outcomes)  # as first applied: the receipt repeats
             progress(1.0)
             return summary
-        conn = session.connection()
-        plan = _classify(conn, records)
-        progress(0.1)
-        applying = [r for r in records if plan[r["case_id"]] in (NEW, UPDATED)]
-        _replace_rows(conn, applying, plan, documents, progress)
-        _record_outcomes(session, records, plan, manifest, bundle_id, documents)
-        _store_device_audit(conn, manifest["device_id"], bundle_id, audit_events)
-        summary.outcomes = {
-            r["case_id"]: {"outcome": plan[r["case_id"]], "record_hash": r["record_hash"]}
-            for r in records
-        }
-        session.add(
-            ImportedBundle(
-                id=bundle_id,
-                sha256=sha256,
-                device_id=manifest["device_id"],
-                consultant=manifest["consultant"],
-                created_at=datetime.fromisoformat(manifest["created_at"]).replace(tzinfo=UTC),
-                outcomes=summary.outcomes,
-            )
-        )
-        store.audit_many(
-            session,
-            [("bundle.import", None, bundle_id)]
-            + [
-                (f"sync.{plan[r['case_id']]}", r["case_id"], bundle_id)
-                for r in records
-                if plan[r["case_id"]] != UNCHANGED
-            ],
-        )
-        session.commit()
+        try:
+            summary.outcomes = _apply(store, session, incoming, progress)
+        except IntegrityError:
+            # A safety net behind the checks: whatever the database refuses, nothing stays.
+            session.rollback()
+            raise ImportRefused(
+                N_("de bundel botst met gegevens die de backoffice al heeft; er is niets veranderd")
+            ) from None
     progress(1.0)
     return summary
+
+
+def _apply(
+    store: Store, session: Session, incoming: Incoming, progress: Progress
+) -> dict[str, dict[str, str]]:
+    records, manifest, bundle_id = incoming.records, incoming.manifest, incoming.bundle_id
+    conn = session.connection()
+    plan = _classify(conn, records)
+    progress(0.1)
+    applying = [r for r in records if plan[r["case_id"]] in (NEW, UPDATED)]
+    _check_row_ids(conn, applying)
+    _replace_rows(conn, applying, plan, incoming.documents, progress)
+    _record_outcomes(session, records, plan, manifest, bundle_id, incoming.documents)
+    _store_device_audit(conn, manifest["device_id"], bundle_id, incoming.audit_events)
+    outcomes = {
+        r["case_id"]: {"outcome": plan[r["case_id"]], "record_hash": r["record_hash"]}
+        for r in records
+    }
+    session.add(
+        ImportedBundle(
+            id=bundle_id,
+            sha256=incoming.sha256,
+            device_id=manifest["device_id"],
+            consultant=manifest["consultant"],
+            created_at=datetime.fromisoformat(manifest["created_at"]).replace(tzinfo=UTC),
+            outcomes=outcomes,
+        )
+    )
+    store.audit_many(
+        session,
+        [("bundle.import", None, bundle_id)]
+        + [
+            (f"sync.{plan[r['case_id']]}", r["case_id"], bundle_id)
+            for r in records
+            if plan[r["case_id"]] != UNCHANGED
+        ],
+    )
+    session.commit()
+    return outcomes
+
+
+def _check_row_ids(conn: Connection, records: Sequence[dict[str, Any]]) -> None:
+    """A row id the office already holds must belong to the same case: ids are global."""
+    for part in PARTS:
+        if "id" not in part.table.c or "id" in part.leave_out:
+            continue
+        incoming = {row["id"]: r["case_id"] for r in records for row in r["data"][part.key]}
+        ids = list(incoming)
+        for start in range(0, len(ids), BATCH):
+            query = select(part.table.c.id, part.table.c.case_id).where(
+                part.table.c.id.in_(ids[start : start + BATCH])
+            )
+            for row_id, case_id in conn.execute(query):
+                if incoming[row_id] != case_id:
+                    raise ImportRefused(
+                        N_("{part}: id {id} hoort in de backoffice al bij een andere zaak"),
+                        part=part.key,
+                        id=row_id,
+                    )
 
 
 def _classify(conn: Connection, records: Sequence[dict[str, Any]]) -> dict[str, str]:
@@ -201,13 +247,26 @@ def _replace_rows(
     updated = [r["case_id"] for r in records if plan[r["case_id"]] == UPDATED]
     set_versions: set[str] = set()
     pip = _table(PipVersion)
+    set_numbers: dict[tuple[str, int], str] = {}
     for start in range(0, len(updated), BATCH):
         batch = updated[start : start + BATCH]
-        set_versions.update(
-            conn.execute(
-                select(pip.c.id).where(pip.c.case_id.in_(batch), pip.c.status == "set")
-            ).scalars()
+        query = select(pip.c.id, pip.c.case_id, pip.c.number).where(
+            pip.c.case_id.in_(batch), pip.c.status == "set"
         )
+        for version_id, case_id, number in conn.execute(query):
+            set_versions.add(version_id)
+            set_numbers[(case_id, number)] = version_id
+    for record in records:
+        for version in record["data"]["pip_versions"]:
+            held = set_numbers.get((record["case_id"], version["number"]))
+            if held is not None and held != version["id"]:
+                raise ImportRefused(
+                    N_("zaak {case}: PIP-versie {number} is al vastgesteld, met een ander id"),
+                    case=record["case_id"],
+                    number=version["number"],
+                )
+    for start in range(0, len(updated), BATCH):
+        batch = updated[start : start + BATCH]
         # Children first, in reverse insert order (answers point to conversations, progress
         # talks to PIP versions); documents and set versions stay: they never change.
         for part in reversed(PARTS):

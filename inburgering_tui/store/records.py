@@ -120,14 +120,18 @@ def read_records(conn: Connection, case_ids: Sequence[str]) -> dict[str, dict[st
         for row in conn.execute(select(CASE_TABLE).where(CASE_TABLE.c.id.in_(batch))):
             records[row.id] = {"case": row_to_json(CASE_TABLE, row)} | {p.key: [] for p in PARTS}
         for part in PARTS:
-            query = (
-                select(part.table)
-                .where(part.table.c.case_id.in_(batch))
-                .order_by(*(part.table.c[name] for name in part.order))
-            )
+            query = select(part.table).where(part.table.c.case_id.in_(batch))
             for row in conn.execute(query):
                 records[row.case_id][part.key].append(row_to_json(part.table, row, part.leave_out))
+    # Sorted here, not by ORDER BY: PostgreSQL's collation may order text unlike SQLite's.
+    for record in records.values():
+        for part in PARTS:
+            record[part.key].sort(key=lambda row, part=part: order_key(part, row))
     return records
+
+
+def order_key(part: Part, row: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(row[name] for name in part.order)
 
 
 def document_contents(conn: Connection, case_ids: Sequence[str]) -> dict[str, bytes]:

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Static
 from inburgering_tui.domain.pip import THEME_LABELS, PipContent, Theme
 from inburgering_tui.i18n.catalogs import _
 from inburgering_tui.i18n.markers import N_
+from inburgering_tui.i18n.refusal import Refusal
 from inburgering_tui.store.models import CaseConflict
 from inburgering_tui.store.office_sync import open_conflicts, resolve_conflict
 from inburgering_tui.store.pip_repository import PipStore
@@ -102,10 +103,15 @@ class OfficeCaseScreen(CaseScreen):
             return
 
         def answered(yes: bool | None) -> None:
-            if yes:
+            if not yes:
+                return
+            try:
                 resolve_conflict(self.app.require_store(), conflict.id, take)  # type: ignore[attr-defined]
-                self.notify(_("Conflict opgelost."))
-                self.reload()
+            except Refusal as refusal:
+                self.notify(str(refusal), severity="error")
+                return
+            self.notify(_("Conflict opgelost."))
+            self.reload()
 
         self.app.push_screen(ConfirmDialog(question, _("Ja"), _("Nee")), answered)
 
