@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Table, delete
+from sqlalchemy import select as select_rows  # Core rows; sqlmodel's select gives models
 from sqlmodel import Session, col, select
 
 from inburgering_tui.store.models import (
@@ -21,7 +22,7 @@ from inburgering_tui.store.models import (
     new_id,
     utcnow,
 )
-from inburgering_tui.store.records import read_records, record_hash, row_to_json
+from inburgering_tui.store.records import BATCH, read_records, record_hash, row_to_json
 from inburgering_tui.store.repository import Store
 
 AUDIT_TABLE: Table = AuditEvent.__table__  # type: ignore[attr-defined]
@@ -39,17 +40,10 @@ class Pending:
     complete_audit: bool
 
 
-def _audit_json(event: AuditEvent) -> dict[str, Any]:
-    item = row_to_json(AUDIT_TABLE, _Row(event))
+def _audit_json(row: Any) -> dict[str, Any]:
+    item = row_to_json(AUDIT_TABLE, row)
     item["seq"] = item.pop("id")
     return item
-
-
-class _Row:
-    """Lets an ORM object pass where row_to_json expects a row."""
-
-    def __init__(self, obj: Any) -> None:
-        self._mapping = obj.__dict__
 
 
 class LaptopSync:
@@ -75,29 +69,22 @@ class LaptopSync:
         audit events since then (the whole log with ``everything``)."""
         with self.store.session() as session:
             after = 0 if everything else int(self._state(session, LAST_EXPORTED_SEQ) or 0)
-            events = list(
-                session.exec(
-                    select(AuditEvent)
-                    .where(col(AuditEvent.id) > after)
-                    .order_by(col(AuditEvent.id))
-                ).all()
-            )
+            conn: Connection = session.connection()
+            events = conn.execute(
+                select_rows(AUDIT_TABLE).where(AUDIT_TABLE.c.id > after).order_by(AUDIT_TABLE.c.id)
+            ).all()
             existing = set(session.exec(select(Case.id)).all())
             if everything:
                 case_ids = sorted(existing)
             else:
                 case_ids = sorted({e.case_id for e in events if e.case_id in existing})
-            bases = (
-                {
-                    row.case_id: row.record_hash
-                    for row in session.exec(
-                        select(CaseSync).where(col(CaseSync.case_id).in_(case_ids))
-                    ).all()
-                }
-                if case_ids
-                else {}
-            )
-            conn: Connection = session.connection()
+            bases: dict[str, str] = {}
+            sync = CaseSync.__table__  # type: ignore[attr-defined]
+            for start in range(0, len(case_ids), BATCH):
+                query = select_rows(sync.c.case_id, sync.c.record_hash).where(
+                    sync.c.case_id.in_(case_ids[start : start + BATCH])
+                )
+                bases.update((case_id, hash_) for case_id, hash_ in conn.execute(query))
             data = read_records(conn, case_ids)
         by_case: dict[str, list[dict[str, Any]]] = {case_id: [] for case_id in case_ids}
         loose: list[dict[str, Any]] = []
