@@ -282,6 +282,7 @@ def _duplicate_ids(entries: dict[str, bytes]) -> list[tuple[str, bytes]]:
     # Another case claims the donor's conversation id.
     donor = records[donor_name]["data"]["conversations"][0]
     other["data"]["conversations"].append({**donor, "case_id": other["case_id"]})
+    other["data"]["conversations"].sort(key=lambda row: row["id"])  # in the fixed order
     return _with(entries, name, _rehash(other))
 
 
