@@ -66,7 +66,8 @@ def case_overviews(
     search: str = "",
     sort: str = "name",
 ) -> list[CaseOverview]:
-    summaries = store.intake_summaries(form.id)
+    cases = store.list_cases(search, sort)
+    summaries = store.intake_summaries(form.id, cases)
     first_conversations = store.first_conversation_dates()
     pips = PipStore(store).facts_per_case()
     invitations = _invitations_by_case(store.invitations())
@@ -74,14 +75,14 @@ def case_overviews(
         overview(
             case,
             form,
-            summaries.get(case.id, _EMPTY),
+            summaries[case.id],
             first_conversations.get(case.id),
             today,
             practice,
             pips.get(case.id),
             invitations.get(case.id, ()),
         )
-        for case in store.list_cases(search, sort)
+        for case in cases
     ]
 
 

@@ -11,8 +11,9 @@ def add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year = day.year + month_index // 12
     month = month_index % 12 + 1
-    last = calendar.monthrange(year, month)[1]
-    return date(year, month, min(day.day, last))
+    if day.day <= 28:  # every month has a 28th: the common case needs no calendar lookup
+        return date(year, month, day.day)
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def add_weeks(day: date, weeks: int) -> date:

@@ -38,6 +38,13 @@ SORT_KEYS: dict[str, tuple[Any, ...]] = {
 }
 
 
+_BATCH = 500  # ids per IN (...)
+
+
+def _no_summary() -> dict[str, Any]:
+    return {"answers": {}, "skipped": {}}
+
+
 @dataclass(frozen=True)
 class StoredAnswer:
     question_id: str
@@ -56,6 +63,8 @@ class Store:
     def __init__(self, engine: Engine, actor: str) -> None:
         self.engine = engine
         self.actor = actor
+        # form id -> case id -> (the case's updated_at, its intake summary)
+        self._summaries: dict[str, dict[str, tuple[Any, dict[str, Any]]]] = {}
 
     def close(self) -> None:
         self.engine.dispose()
@@ -381,25 +390,44 @@ class Store:
         with self.session() as session:
             return session.exec(query).first()
 
-    def intake_summaries(self, form_id: str) -> dict[str, dict[str, Any]]:
-        """Per case: the question ids dealt with, the skipped domains; for lists and progress."""
+    def intake_summaries(self, form_id: str, cases: Sequence[Case]) -> dict[str, dict[str, Any]]:
+        """Per case: its answers and skipped domains, for lists and progress.
+
+        Every change to a case's answers or skips also moves its ``updated_at``, so a summary
+        read before stays right until that moves: only changed cases are read again. (The case
+        list is rebuilt each time it is shown; with thousands of cases, reading every answer
+        each time was most of its cost.)"""
+        cache: dict[str, tuple[Any, dict[str, Any]]] = self._summaries.setdefault(form_id, {})
+        stale = [c.id for c in cases if c.id not in cache or cache[c.id][0] != c.updated_at]
+        if stale:
+            fresh = self._read_summaries(form_id, stale)
+            versions = {c.id: c.updated_at for c in cases}
+            for case_id in stale:
+                cache[case_id] = (versions[case_id], fresh.get(case_id) or _no_summary())
+        return {c.id: cache[c.id][1] for c in cases}
+
+    def _read_summaries(self, form_id: str, case_ids: list[str]) -> dict[str, dict[str, Any]]:
         summaries: dict[str, dict[str, Any]] = {}
         with self.session() as session:
-            for case_id, question_id, value, reason in session.exec(
-                select(
-                    col(Answer.case_id),
-                    col(Answer.question_id),
-                    col(Answer.value),
-                    col(Answer.not_asked_reason),
-                ).where(Answer.form_id == form_id)
-            ).all():
-                entry = summaries.setdefault(case_id, {"answers": {}, "skipped": {}})
-                entry["answers"][question_id] = StoredAnswer(question_id, "", 0, value, reason)
-            for row in session.exec(
-                select(SectionSkip).where(SectionSkip.form_id == form_id)
-            ).all():
-                entry = summaries.setdefault(row.case_id, {"answers": {}, "skipped": {}})
-                entry["skipped"][row.section_id] = row.reason
+            for start in range(0, len(case_ids), _BATCH):
+                batch = case_ids[start : start + _BATCH]
+                for case_id, question_id, value, reason in session.exec(
+                    select(
+                        col(Answer.case_id),
+                        col(Answer.question_id),
+                        col(Answer.value),
+                        col(Answer.not_asked_reason),
+                    ).where(Answer.form_id == form_id, col(Answer.case_id).in_(batch))
+                ).all():
+                    entry = summaries.setdefault(case_id, _no_summary())
+                    entry["answers"][question_id] = StoredAnswer(question_id, "", 0, value, reason)
+                for row in session.exec(
+                    select(SectionSkip).where(
+                        SectionSkip.form_id == form_id, col(SectionSkip.case_id).in_(batch)
+                    )
+                ).all():
+                    entry = summaries.setdefault(row.case_id, _no_summary())
+                    entry["skipped"][row.section_id] = row.reason
         return summaries
 
     # -- signed documents --------------------------------------------------------------------
