@@ -18,7 +18,13 @@ from typing import Any
 from cryptography import x509
 
 from inburgering_tui.export import cms
-from inburgering_tui.export.bundle_format import BundleContents, BundleError, pack, unpack
+from inburgering_tui.export.bundle_format import (
+    BundleContents,
+    BundleError,
+    pack,
+    peek_bundle_id,
+    unpack,
+)
 from inburgering_tui.export.pki import Identity, load_identity
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.i18n.refusal import Refusal
@@ -30,6 +36,7 @@ from inburgering_tui.store.office_sync import (
     ImportSummary,
     Incoming,
     apply_bundle,
+    earlier_import,
 )
 from inburgering_tui.store.records import document_contents
 from inburgering_tui.store.repository import Store
@@ -120,8 +127,10 @@ def open_bundle(data: bytes, office: Identity, ca: x509.Certificate) -> OpenedBu
     """Decrypt, verify and check a bundle; raises BundleError or CmsError with the reason."""
     if not data:
         raise BundleError(N_("het bestand is leeg"))
-    signed = cms.decrypt(data, office)
-    verified = cms.verify(signed, ca)
+    return _checked(cms.verify(cms.decrypt(data, office), ca), data)
+
+
+def _checked(verified: cms.Verified, data: bytes) -> OpenedBundle:
     contents = unpack(verified.content)
     if contents.manifest["consultant"] != verified.signer_name:
         raise BundleError(
@@ -139,7 +148,18 @@ def import_bundle(
     ca: x509.Certificate,
     progress: Progress = lambda _done: None,
 ) -> ImportSummary:
-    opened = open_bundle(data, office, ca)
+    if not data:
+        raise BundleError(N_("het bestand is leeg"))
+    verified = cms.verify(cms.decrypt(data, office), ca)
+    # A bundle imported before is known by its signed manifest alone: no need to check and
+    # compare every record again to change nothing.
+    bundle_id = peek_bundle_id(verified.content)
+    sha256 = hashlib.sha256(data).hexdigest()
+    earlier = earlier_import(store, bundle_id, sha256) if bundle_id else None
+    if earlier is not None:
+        progress(1.0)
+        return earlier
+    opened = _checked(verified, data)
     progress(0.3)
     contents = opened.contents
     return apply_bundle(

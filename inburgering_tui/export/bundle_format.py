@@ -176,6 +176,18 @@ def unpack(data: bytes) -> BundleContents:
         raise BundleError(N_("een onderdeel van het bundelarchief is beschadigd")) from None
 
 
+def peek_bundle_id(data: bytes) -> str | None:
+    """The bundle id from a verified archive's manifest, without reading the records: enough
+    to see a bundle imported before. None when anything is off (``unpack`` then says what)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            manifest = json.loads(archive.read(MANIFEST))
+        _validators()[0](manifest)
+    except Exception:  # any damage: the full check reports it
+        return None
+    return str(manifest["bundle_id"])
+
+
 def _read(
     archive: zipfile.ZipFile,
     names: Counter[str],

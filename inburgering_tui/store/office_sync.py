@@ -113,19 +113,32 @@ class Incoming:
         return str(self.manifest["bundle_id"])
 
 
+def earlier_import(store: Store, bundle_id: str, sha256: str) -> ImportSummary | None:
+    """The summary of this bundle's earlier import, if there was one."""
+    with store.session() as session:
+        return _earlier(session.get(ImportedBundle, bundle_id), sha256)
+
+
+def _earlier(done: ImportedBundle | None, sha256: str) -> ImportSummary | None:
+    if done is None:
+        return None
+    if done.sha256 != sha256:
+        # Bundle ids are random: another file under an imported id is not a repeat.
+        raise ImportRefused(N_("een andere bundel met hetzelfde id is al geïmporteerd"))
+    return ImportSummary(done.id, already_imported=True, outcomes=dict(done.outcomes))
+
+
 def apply_bundle(
     store: Store, incoming: Incoming, progress: Progress = lambda _done: None
 ) -> ImportSummary:
     summary = ImportSummary(incoming.bundle_id)
     with store.session() as session:
         _take_import_lock(session, incoming.bundle_id)
-        done = session.get(ImportedBundle, incoming.bundle_id)
-        if done is not None:
+        earlier = _earlier(session.get(ImportedBundle, incoming.bundle_id), incoming.sha256)
+        if earlier is not None:
             session.rollback()  # not even the lock's bookkeeping stays
-            summary.already_imported = True
-            summary.outcomes = dict(done.outcomes)  # as first applied: the receipt repeats
             progress(1.0)
-            return summary
+            return earlier  # as first applied: the receipt repeats it
         try:
             summary.outcomes = _apply(store, session, incoming, progress)
         except IntegrityError:
