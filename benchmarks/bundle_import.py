@@ -1,14 +1,17 @@
 """Benchmark: the back office importing a sync bundle of N cases, against its floor.
 
-    .venv/bin/python benchmarks/bundle_import.py [--cases 10000] [--runs 3] [--no-postgres]
-        [--out docs/benchmarks.md] [--profile DIR]
+    .venv/bin/python benchmarks/bundle_import.py [--cases 10000] [--runs 1] [--no-postgres]
+        [--out docs/benchmarks.md] [--profile DIR] [--home DIR]
+
+At 10,000 cases populating the laptop takes minutes: ``--home DIR`` keeps it for the next run.
 
 Setup, not measured: a laptop store with N demo cases (``demo.populate``), development keys,
 and two bundles of every case (the second made after the first, so the same records under a new
 bundle id). Then, on an encrypted SQLite store and on PostgreSQL, each in a fresh store per run:
 
-- first import of the bundle (``import_bundle``: decrypt, verify, unpack, apply), with the
-  open/verify part timed on its own (``open_bundle``) and the database part as the rest;
+- first import of the bundle (``import_bundle``: decrypt, verify, unpack, apply), split into
+  opening the bundle (``open_bundle``) and the database part (``apply_bundle``) at the moment
+  ``import_bundle`` reports its first progress;
 - the same bundle again (recognised as already imported: changes nothing);
 - the same records in the newer bundle (every case unchanged).
 
@@ -33,9 +36,13 @@ import argparse
 import os
 import platform
 import re
+import shutil
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -52,7 +59,16 @@ from sqlmodel import SQLModel  # noqa: E402
 from inburgering_tui.demo import populate  # noqa: E402
 from inburgering_tui.domain.form_loader import load_forms  # noqa: E402
 from inburgering_tui.export.bundle import export_bundle, import_bundle, open_bundle  # noqa: E402
-from inburgering_tui.export.pki import create_dev_pki, load_certificate, load_identity  # noqa: E402
+from inburgering_tui.export.pki import (  # noqa: E402
+    BACKOFFICE_CERT,
+    BACKOFFICE_P12,
+    CA_CERT,
+    CONSULTANT_P12,
+    PKI_DIR,
+    create_dev_pki,
+    load_certificate,
+    load_identity,
+)
 from inburgering_tui.settings import default_forms_dir  # noqa: E402
 from inburgering_tui.store import models  # noqa: E402, F401  (registers every table)
 from inburgering_tui.store.engine import server_engine  # noqa: E402
@@ -168,47 +184,64 @@ def floor_sqlite(store: Store, rows: Rows) -> float:
 
 def floor_postgres(store: Store, rows: Rows, *, batched: bool) -> float:
     """Row by row (pipelined executemany) or multi-row VALUES under the parameter limit."""
-    prepared = {name: _json_wrapped(name, rows) for name in rows}
+    statements: list[tuple[str, list[Any]]] = []  # (SQL, executemany's parameter sets)
+    for name, (columns, _values) in rows.items():
+        values = _json_wrapped(name, rows)
+        head = f"INSERT INTO {_quote(name)} ({', '.join(map(_quote, columns))}) VALUES "
+        one = "(" + ", ".join("%s" for _ in columns) + ")"
+        if not batched:
+            statements.append((head + one, values))
+            continue
+        per = max(1, min(PG_ROWS_PER_STATEMENT, PG_PARAMETERS // len(columns)))
+        full = len(values) - len(values) % per
+        if full:
+            sets = [[v for row in values[s : s + per] for v in row] for s in range(0, full, per)]
+            statements.append((head + ", ".join([one] * per), sets))
+        if full < len(values):
+            rest = values[full:]
+            statements.append(
+                (head + ", ".join([one] * len(rest)), [[v for row in rest for v in row]])
+            )
     with _driver(store) as conn:
         cursor = conn.cursor()
         start = time.perf_counter()
-        for name, (columns, _values) in rows.items():
-            values = prepared[name]
-            head = f"INSERT INTO {_quote(name)} ({', '.join(map(_quote, columns))}) VALUES "
-            one = "(" + ", ".join("%s" for _ in columns) + ")"
-            if not batched:
-                cursor.executemany(head + one, values)
-                continue
-            per = max(1, min(PG_ROWS_PER_STATEMENT, PG_PARAMETERS // len(columns)))
-            full = len(values) - len(values) % per
-            if full:
-                cursor.executemany(
-                    head + ", ".join([one] * per),
-                    [[v for row in values[s : s + per] for v in row] for s in range(0, full, per)],
-                )
-            if full < len(values):
-                rest = values[full:]
-                cursor.execute(
-                    head + ", ".join([one] * len(rest)), [v for row in rest for v in row]
-                )
+        for statement, parameter_sets in statements:
+            cursor.executemany(statement, parameter_sets)
         conn.commit()
         return time.perf_counter() - start
 
 
 class Bundles:
+    """The laptop's side, set up once: N demo cases, keys, and two bundles of every case."""
+
     def __init__(self, home: Path, cases: int) -> None:
         os.environ.setdefault("INBURGERING_KDF_MEMORY_KIB", "8192")  # unlocking is not measured
         self.home = home
-        paths = create_dev_pki(home, KEYS, municipality="Gemeente Benchmark", consultant=CONSULTANT)
-        form = load_forms(default_forms_dir())["brede-intake"]
-        laptop = Vault(home / "laptop").create(PASSPHRASE, actor="consulent")
-        start = time.perf_counter()
+        pki = home / PKI_DIR
+        paths = {
+            "consultant": pki / CONSULTANT_P12,
+            "backoffice": pki / BACKOFFICE_P12,
+            "backoffice_cert": pki / BACKOFFICE_CERT,
+            "ca": pki / CA_CERT,
+        }
+        vault = Vault(home / "laptop")
+        if vault.is_initialised() and paths["ca"].exists():  # an earlier run's, with --home
+            laptop = vault.unlock(PASSPHRASE, actor="consulent")
+            held = len(laptop.list_cases())
+            if held != cases:
+                raise SystemExit(f"{home} holds {held} cases, not {cases}: use another --home")
+            print(f"  reusing the {held} cases in {vault.home}")
+        else:
+            create_dev_pki(home, KEYS, municipality="Gemeente Benchmark", consultant=CONSULTANT)
+            laptop = vault.create(PASSPHRASE, actor="consulent")
+            form = load_forms(default_forms_dir())["brede-intake"]
+            start = time.perf_counter()
 
-        def report(done: int, total: int) -> None:
-            if done % max(1, total // 10) == 0:
-                print(f"  populate: {done}/{total} ({time.perf_counter() - start:.0f} s)")
+            def report(done: int, total: int) -> None:
+                if done % max(1, total // 10) == 0:
+                    print(f"  populate: {done}/{total} ({time.perf_counter() - start:.0f} s)")
 
-        populate(laptop, form, cases, seed=2021, today=TODAY, progress=report)
+            populate(laptop, form, cases, seed=2021, today=TODAY, progress=report)
         recipient = load_certificate(paths["backoffice_cert"])
         made = []
         for _ in range(2):
@@ -219,7 +252,7 @@ class Bundles:
                 key_passphrase=KEYS,
                 recipient=recipient,
                 out_dir=home / "bundles",
-                out=home / "bundles" / f"bundle-{len(made)}.p7m",
+                out=home / "bundles" / f"bundle-{len(made)}.p7m",  # replaced on every run
                 everything=True,
             )
             made.append((time.perf_counter() - start, written.path.read_bytes()))
@@ -230,24 +263,47 @@ class Bundles:
         self.records = open_bundle(self.first, self.office, self.ca).contents.records
 
 
+KINDS = {
+    "first": "first import of {cases} cases",
+    "again": "the same bundle again (already imported)",
+    "newer": "the same records in a newer bundle (all unchanged)",
+}
+
+
 class Result:
-    """The medians of one backend's runs."""
+    """One backend's timings: per kind of import (total, of which opening the bundle)."""
 
     def __init__(self) -> None:
-        self.first: list[float] = []
-        self.again: list[float] = []
-        self.newer: list[float] = []
+        self.imports: dict[str, list[tuple[float, float]]] = {kind: [] for kind in KINDS}
         self.floor: list[float] = []
         self.floor_rowwise: list[float] = []  # PostgreSQL only
+        self.floor_batched: list[float] = []  # PostgreSQL only
         self.rows: Rows = {}
 
-    @staticmethod
-    def median(values: list[float]) -> float:
-        return statistics.median(values) if values else float("nan")
+    def total(self, kind: str) -> float:
+        return statistics.median(total for total, _open in self.imports[kind])
+
+    def opening(self, kind: str) -> float:
+        return statistics.median(opened for _total, opened in self.imports[kind])
+
+
+def timed_import(store: Store, data: bytes, bundles: Bundles) -> tuple[float, float, Any]:
+    """import_bundle's time, and how much of it went to opening the bundle: import_bundle
+    reports progress 0.3 the moment open_bundle has returned, before the database is touched."""
+    opened: list[float] = []
+    start = time.perf_counter()
+
+    def progress(_done: float) -> None:
+        if not opened:
+            opened.append(time.perf_counter() - start)
+
+    summary = import_bundle(store, data, bundles.office, bundles.ca, progress=progress)
+    return time.perf_counter() - start, opened[0], summary
 
 
 def _expect(summary: ImportSummary, cases: int, outcome: str, already: bool) -> None:
-    if summary.already_imported != already or summary.count(outcome) != cases:
+    expected = summary.already_imported if already else summary.count(outcome) == cases
+    if summary.already_imported != already or not expected:
         raise SystemExit(f"unexpected import outcome: {summary.line()}")
 
 
@@ -265,31 +321,30 @@ def measure(
         store = fresh()
         before = snapshot(store) if run == 0 else None
         profiler = _profiler() if profile is not None and run == 0 else None
-        start = time.perf_counter()
         if profiler is not None:
             profiler.start()
-        summary = import_bundle(store, bundles.first, bundles.office, bundles.ca)
-        if profiler is not None:
-            profiler.stop()
-        result.first.append(time.perf_counter() - start)
-        _expect(summary, cases, NEW, already=False)
+        total, opened, summary = timed_import(store, bundles.first, bundles)
         if profiler is not None and profile is not None:
+            profiler.stop()
             _write_profile(profiler, profile / f"{label}-first-import")
+        result.imports["first"].append((total, opened))
+        _expect(summary, cases, NEW, already=False)
         if before is not None:
             result.rows = written_rows(before, snapshot(store))
             check_against_records(result.rows, bundles.records)
-        start = time.perf_counter()
-        summary = import_bundle(store, bundles.first, bundles.office, bundles.ca)
-        result.again.append(time.perf_counter() - start)
+        total, opened, summary = timed_import(store, bundles.first, bundles)
+        result.imports["again"].append((total, opened))
         _expect(summary, cases, UNCHANGED, already=True)
-        start = time.perf_counter()
-        summary = import_bundle(store, bundles.newer, bundles.office, bundles.ca)
-        result.newer.append(time.perf_counter() - start)
+        total, opened, summary = timed_import(store, bundles.newer, bundles)
+        result.imports["newer"].append((total, opened))
         _expect(summary, cases, UNCHANGED, already=False)
         store.close()
         print(
-            f"  {label} run {run + 1}: first {result.first[-1]:.2f} s, "
-            f"again {result.again[-1]:.2f} s, newer bundle {result.newer[-1]:.2f} s"
+            f"  {label} run {run + 1}: "
+            + ", ".join(
+                f"{kind} {times[-1][0]:.2f} s (open {times[-1][1]:.2f} s)"
+                for kind, times in result.imports.items()
+            )
         )
     for run in range(runs):
         store = fresh()
@@ -322,62 +377,86 @@ def _cpu() -> str:
     return platform.processor() or platform.machine()
 
 
+def _revision() -> str:
+    """The commit measured, and whether the package had uncommitted changes."""
+    try:
+        git = ["git", "-C", str(ROOT)]
+        head = subprocess.run(
+            [*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            [*git, "status", "--porcelain", "--", "inburgering_tui"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "an unknown commit"
+    return f"commit {head}" + (" with uncommitted changes" if dirty else "")
+
+
 def _rows_line(rows: Rows) -> str:
     counts = sorted(((len(v), name) for name, (_c, v) in rows.items()), reverse=True)
     return ", ".join(f"{name} {count}" for count, name in counts)
 
 
 def section(
-    args: argparse.Namespace,
-    bundles: Bundles,
-    open_time: float,
-    results: dict[str, Result],
-    pg_version: str,
+    args: argparse.Namespace, bundles: Bundles, results: dict[str, Result], pg_version: str
 ) -> str:
     lines = []
     for label, result in results.items():
-        floor = result.median(result.floor)
-        first = result.median(result.first)
-        total = sum(len(v) for _c, v in result.rows.values())
-        what = f"executemany of the same {total} rows, one transaction"
-        rows = [
-            (f"{label}: first import of {args.cases} cases", first, floor),
-            (f"{label}: of which the database (import minus open)", first - open_time, floor),
-            (f"{label}: the same bundle again (already imported)", result.median(result.again), floor),
-            (f"{label}: the same records in a newer bundle (all unchanged)", result.median(result.newer), floor),
-        ]  # fmt: skip
-        for name, ours, base in rows:
-            lines.append(f"| {name} | {ours:.2f} s | {base:.2f} s ({what}) | {ours / base:.1f}x |")
+        floor = statistics.median(result.floor)
+        count = sum(len(v) for _c, v in result.rows.values())
+        against = f"{floor:.2f} s (executemany of the same {count} rows)"
+        for kind, name in KINDS.items():
+            total, opened = result.total(kind), result.opening(kind)
+            ours = f"{total:.2f} s (open {opened:.2f} s, database {total - opened:.2f} s)"
+            lines.append(
+                f"| {label}: {name.format(cases=args.cases)} | {ours} | {against} "
+                f"| {total / floor:.1f}x |"
+            )
+        first_db = result.total("first") - result.opening("first")
+        lines.append(
+            f"| {label}: database part of the first import (`apply_bundle`) | {first_db:.2f} s "
+            f"| {against} | {first_db / floor:.1f}x |"
+        )
     table = "\n".join(lines)
-    sqlite_rows = next(iter(results.values())).rows
+    first_rows = next(iter(results.values())).rows
     size = len(bundles.first) / 1024**2
-    pg_note = (
-        f" PostgreSQL {pg_version} runs on the same machine with fsync, synchronous commit and "
-        "full-page writes on; its floor is the faster of pipelined row-by-row `executemany` and "
-        "multi-row `INSERT ... VALUES` in batches under 65,535 parameters "
-        f"({results['PostgreSQL'].median(results['PostgreSQL'].floor_rowwise):.2f} s row by row)."
-        if "PostgreSQL" in results
-        else ""
+    pg_note = ""
+    if "PostgreSQL" in results:
+        pg = results["PostgreSQL"]
+        pg_note = (
+            f"PostgreSQL {pg_version} runs on the same machine with fsync, synchronous commit "
+            "and full-page writes on; its floor is the faster of a pipelined row-by-row "
+            f"`executemany` ({statistics.median(pg.floor_rowwise):.2f} s) and multi-row "
+            f"`INSERT ... VALUES` of up to {PG_ROWS_PER_STATEMENT} rows, under 65,535 parameters "
+            f"a statement ({statistics.median(pg.floor_batched):.2f} s)."
+        )
+    notes = (
+        'Notes: "open" is decrypting, verifying the signature and certificate path, unpacking and '
+        "checking every record against the bundle schema, before the database is touched; "
+        '"database" is the rest (`apply_bundle`, one transaction). The floor writes every row the '
+        f"first import adds, in every table ({_rows_line(first_rows)}): read back from the "
+        "imported store and inserted through the same driver into an empty store of the same "
+        "kind, in one transaction. The SQLite store is SQLCipher with `synchronous=FULL` and "
+        "foreign keys on, as the app opens it. " + pg_note
     )
+    revision = _revision()
     return f"""{MARK_START}
 ## Bundle import
 
 Measured {date.today().isoformat()} on {_cpu()}, {platform.machine()} ({os.cpu_count()} cores),
-Python {platform.python_version()}, one bundle of {args.cases} demo cases ({size:.1f} MiB
-encrypted), medians of {args.runs} runs each in a fresh store, by `benchmarks/bundle_import.py`.
+Python {platform.python_version()}: one bundle of {args.cases} demo cases ({size:.1f} MiB
+encrypted) imported by the back office, median of {args.runs} run(s), each in a fresh store.
+Figures from `benchmarks/bundle_import.py` at {revision}.
 
 | what | inburgering_tui | floor | ratio |
 |---|---|---|---|
 {table}
-| open the bundle: decrypt, verify, unpack, check (in every import) | {open_time:.2f} s | | |
-| export that bundle on the laptop (information) | {bundles.export_time:.2f} s | | |
+| export of that bundle on the laptop (information) | {bundles.export_time:.2f} s | | |
 
-Notes: the floor writes every row the first import adds, in every table
-({_rows_line(sqlite_rows)}), read back from the imported store and inserted through the same
-driver into an empty store of the same kind; the import also reads the store to classify each
-case, converts the records' JSON, hashes the office's audit chain and keeps the bundle's outcome.
-The SQLite store is SQLCipher with `synchronous=FULL` and foreign keys on, as the app opens it.
-{pg_note}
+{textwrap.fill(notes, width=100, break_on_hyphens=False)}
 {MARK_END}"""
 
 
@@ -411,33 +490,13 @@ def durable_server() -> Iterator[Any]:
         pg_server._SETTINGS = saved
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--cases", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--no-postgres", action="store_true")
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
-    parser.add_argument(
-        "--profile", type=Path, help="write pyinstrument profiles of the first imports here"
-    )
-    args = parser.parse_args()
-    home = Path(tempfile.mkdtemp(prefix="inburgering-bench-"))
-    print(f"setup: {args.cases} demo cases and two bundles in {home}")
-    bundles = Bundles(home, args.cases)
-    print(f"  export: {bundles.export_time:.2f} s, {len(bundles.first) / 1024**2:.1f} MiB")
-
-    opens = []
-    for _ in range(args.runs):
-        start = time.perf_counter()
-        open_bundle(bundles.first, bundles.office, bundles.ca)
-        opens.append(time.perf_counter() - start)
-    open_time = statistics.median(opens)
-    print(f"  open/verify/unpack: {open_time:.2f} s")
-
+def measure_all(
+    args: argparse.Namespace, bundles: Bundles, offices: Path
+) -> tuple[dict[str, Result], str]:
     counter = iter(range(1_000_000))
 
     def fresh_sqlite() -> Store:
-        return Vault(home / f"office-{next(counter)}").create(PASSPHRASE, actor="backoffice")
+        return Vault(offices / str(next(counter))).create(PASSPHRASE, actor="backoffice")
 
     def sqlite_floor(store: Store, result: Result) -> None:
         result.floor.append(floor_sqlite(store, result.rows))
@@ -456,14 +515,13 @@ def main() -> None:
 
             def postgres_floor(store: Store, result: Result) -> None:
                 result.floor_rowwise.append(floor_postgres(store, result.rows, batched=False))
-                # The same rows again, batched, into a second fresh database.
-                other = fresh_postgres()
-                batched = floor_postgres(other, result.rows, batched=True)
+                other = fresh_postgres()  # the same rows again, batched, into another database
+                result.floor_batched.append(floor_postgres(other, result.rows, batched=True))
                 other.close()
-                result.floor.append(min(batched, result.floor_rowwise[-1]))
+                result.floor.append(min(result.floor_rowwise[-1], result.floor_batched[-1]))
                 print(
                     f"  postgres floor: row by row {result.floor_rowwise[-1]:.2f} s, "
-                    f"batched {batched:.2f} s"
+                    f"batched {result.floor_batched[-1]:.2f} s"
                 )
 
             results["PostgreSQL"] = measure(
@@ -471,10 +529,41 @@ def main() -> None:
             )
             probe = fresh_postgres()
             with probe.engine.connect() as conn:
-                pg_version = str(conn.exec_driver_sql("SHOW server_version").scalar())
+                pg_version = str(conn.exec_driver_sql("SHOW server_version").scalar()).split()[0]
             probe.close()
 
-    text = section(args, bundles, open_time, results, pg_version)
+    return results, pg_version
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=1, help="fresh stores per backend")
+    parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument(
+        "--profile", type=Path, help="write pyinstrument profiles of the first imports here"
+    )
+    parser.add_argument(
+        "--home",
+        type=Path,
+        help="the laptop's directory; one an earlier run populated with as many cases is reused",
+    )
+    args = parser.parse_args()
+    # A SIGTERM unwinds like Ctrl-C, so the PostgreSQL cluster is stopped and removed.
+    signal.signal(signal.SIGTERM, lambda _signal, _frame: sys.exit(143))
+    home = args.home or Path(tempfile.mkdtemp(prefix="inburgering-bench-"))
+    offices = Path(tempfile.mkdtemp(prefix="inburgering-bench-office-"))
+    try:
+        print(f"setup: {args.cases} demo cases and two bundles in {home}")
+        bundles = Bundles(home, args.cases)
+        print(f"  export: {bundles.export_time:.2f} s, {len(bundles.first) / 1024**2:.1f} MiB")
+        results, pg_version = measure_all(args, bundles, offices)
+    finally:
+        shutil.rmtree(offices, ignore_errors=True)  # a gigabyte a store at 10,000 cases
+        if args.home is None:
+            shutil.rmtree(home, ignore_errors=True)
+    text = section(args, bundles, results, pg_version)
     write_section(args.out, text)
     print(text)
 
