@@ -1004,3 +1004,11 @@ def test_record_not_in_canonical_form_is_refused(
             ).scalar()
             data = read_records(conn, [case_id])[case_id]
     assert record_hash(data) == held, "the office's data does not hash to its record_hash"
+
+
+def test_a_number_beyond_what_json_columns_keep_is_refused(world: World) -> None:
+    # Was: an answer of 2**63 went into SQLite's JSON column, whose NUMERIC affinity turned it
+    # into a float: the office held another value than the laptop sent.
+    name = record_named(world, _has("answers"))
+    data = record_variant(world, name, _set("data", "answers", 0, "value", to=2**63))
+    assert attempt(world, data) == "refused"

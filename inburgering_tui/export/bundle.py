@@ -170,6 +170,7 @@ def import_bundle(
             audit_events=contents.audit_events,
             documents=contents.documents,
             sha256=opened.sha256,
+            rows=contents.rows,
         ),
         lambda done: progress(0.3 + 0.7 * done),
     )

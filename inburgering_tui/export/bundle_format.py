@@ -15,7 +15,7 @@ import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from importlib import resources
@@ -32,6 +32,7 @@ from inburgering_tui.store.records import (
     canonical,
     order_key,
     record_hash,
+    record_rows,
     row_from_json,
 )
 
@@ -55,6 +56,8 @@ class BundleContents:
     records: list[dict[str, Any]]
     loose_audit: list[dict[str, Any]]  # events of the bundle that belong to no record
     documents: dict[str, bytes]  # by sha256
+    # Per case, the records' column values, converted once while checking them.
+    rows: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict)
 
     @property
     def audit_events(self) -> list[dict[str, Any]]:
@@ -146,13 +149,6 @@ def _schema_problem(validator: Validator, value: Any, where: str) -> None:
         ) from None
 
 
-def _load_json(archive: zipfile.ZipFile, name: str) -> Any:
-    try:
-        return json.loads(archive.read(name))
-    except (ValueError, UnicodeDecodeError):
-        raise BundleError(N_("{name}: geen geldige JSON"), name=name) from None
-
-
 def unpack(data: bytes) -> BundleContents:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -172,7 +168,10 @@ def unpack(data: bytes) -> BundleContents:
     validators = _validators()  # outside the try: a broken schema is ours, not the bundle's
     try:
         return _read(archive, names, validators)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError):
+    except (
+        zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError,
+        ValueError,
+    ):  # fmt: skip
         raise BundleError(N_("een onderdeel van het bundelarchief is beschadigd")) from None
 
 
@@ -194,7 +193,7 @@ def _read(
     validators: tuple[Validator, Validator, Validator],
 ) -> BundleContents:
     manifest_check, record_check, audit_check = validators
-    manifest = _load_json(archive, MANIFEST)
+    manifest = _json_blob(MANIFEST, archive.read(MANIFEST))
     if not isinstance(manifest, dict):
         raise BundleError(N_("manifest.json: geen JSON-object"))
     if manifest.get("format") != FORMAT:
@@ -235,11 +234,13 @@ def _read(
         blobs[name] = blob
     if AUDIT not in blobs:
         raise BundleError(N_("de bundel heeft geen audit.json"))
-    records = [
+    checked = [
         _record(name, blobs[name], record_check)
         for name in sorted(blobs)
         if name.startswith(RECORD_PREFIX)
     ]
+    records = [record for record, _rows in checked]
+    rows = {record["case_id"]: record_rows for record, record_rows in checked}
     loose_audit = _json_blob(AUDIT, blobs[AUDIT])
     _schema_problem(audit_check, loose_audit, AUDIT)
     documents = {
@@ -253,20 +254,44 @@ def _read(
                 N_("{name}: de inhoud past niet bij de sha256 in de naam"),
                 name=f"{DOCUMENT_PREFIX}{sha256}.pdf",
             )
-    contents = BundleContents(manifest, records, loose_audit, documents)
+    contents = BundleContents(manifest, records, loose_audit, documents, rows)
     _check_ids(contents)
     _check_audit_chain(contents)
     return contents
 
 
+def _refuse_constant(_name: str) -> Any:
+    raise ValueError("NaN and Infinity are not JSON")
+
+
 def _json_blob(name: str, blob: bytes) -> Any:
     try:
-        return json.loads(blob)
-    except (ValueError, UnicodeDecodeError):
+        return json.loads(blob, parse_constant=_refuse_constant)
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise BundleError(N_("{name}: geen geldige JSON"), name=name) from None
 
 
-def _record(name: str, blob: bytes, validator: Validator) -> dict[str, Any]:
+# Numbers every database and JSON reader keeps exactly (SQLite would turn a larger integer
+# in a JSON column into a float).
+LARGEST_NUMBER = 2**53
+
+
+def _numbers_fit(value: Any) -> bool:
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return True
+    if isinstance(value, int | float):
+        return abs(value) <= LARGEST_NUMBER
+    if isinstance(value, list):
+        return all(_numbers_fit(item) for item in value)
+    if isinstance(value, dict):
+        return all(_numbers_fit(item) for item in value.values())
+    return True
+
+
+def _record(
+    name: str, blob: bytes, validator: Validator
+) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    """The record, checked, with its column values (kept: the import writes those)."""
     record = _json_blob(name, blob)
     _schema_problem(validator, record, name)
     if name != f"{RECORD_PREFIX}{record['case_id']}.json":
@@ -277,24 +302,23 @@ def _record(name: str, blob: bytes, validator: Validator) -> dict[str, Any]:
         )
     if record_hash(record["data"]) != record["record_hash"]:
         raise BundleError(N_("{name}: record_hash past niet bij de gegevens"), name=name)
-    _check_values_and_order(name, record["data"])
-    return record  # type: ignore[no-any-return]
+    return record, _check_values_and_order(name, record["data"])
 
 
-def _check_values_and_order(name: str, data: dict[str, Any]) -> None:
+def _check_values_and_order(name: str, data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """What a pattern cannot say: every date exists (no 30 February), and the rows stand in
     the fixed order, so the record is exactly what the case gives when read back."""
-    parts = [("case", CASE_TABLE, [data["case"]])] + [
-        (part.key, part.table, data[part.key]) for part in PARTS
-    ]
-    for key, table, rows in parts:
-        try:
-            for row in rows:
-                row_from_json(table, row)
-        except (ValueError, TypeError):
-            raise BundleError(
-                N_("{name}: een datum of tijdstip in {part} bestaat niet"), name=name, part=key
-            ) from None
+    for key in ("case", *(part.key for part in PARTS)):
+        if not _numbers_fit(data[key]):
+            raise BundleError(N_("{name}: een getal in {part} is te groot"), name=name, part=key)
+    try:
+        rows = record_rows(data)
+    except (ValueError, TypeError):
+        raise BundleError(
+            N_("{name}: een datum of tijdstip in {part} bestaat niet"),
+            name=name,
+            part=_first_bad_part(data),
+        ) from None
     for part in PARTS:
         keys = [order_key(part, row) for row in data[part.key]]
         if keys != sorted(keys):
@@ -303,6 +327,19 @@ def _check_values_and_order(name: str, data: dict[str, Any]) -> None:
                 name=name,
                 part=part.key,
             )
+    return rows
+
+
+def _first_bad_part(data: dict[str, Any]) -> str:
+    parts = [("case", CASE_TABLE, [data["case"]])]
+    parts += [(part.key, part.table, data[part.key]) for part in PARTS]
+    for key, table, items in parts:
+        try:
+            for item in items:
+                row_from_json(table, item)
+        except (ValueError, TypeError):
+            return key
+    return "?"
 
 
 def _check_ids(contents: BundleContents) -> None:

@@ -12,13 +12,14 @@ Per case the record hash decides (docs/bundle-format.md, "Applying"):
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, text, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session
 
 from inburgering_tui.i18n.markers import N_
@@ -38,12 +39,13 @@ from inburgering_tui.store.records import (
     PARTS,
     PARTS_BY_KEY,
     read_records,
-    row_from_json,
+    record_rows,
 )
 from inburgering_tui.store.repository import Store
 
 Progress = Callable[[float], None]
 NEW, UPDATED, UNCHANGED, CONFLICT = "new", "updated", "unchanged", "conflict"
+IMPORT_CACHE_KIB = 256 * 1024
 _LOCK_KEY = 0x1B5E  # PostgreSQL advisory lock: one bundle import at a time, across processes
 
 
@@ -72,6 +74,28 @@ class ImportSummary:
 
 def _table(model: Any) -> Any:
     return model.__table__
+
+
+@contextmanager
+def _large_page_cache(session: Session) -> Iterator[None]:
+    """SQLite: a big page cache while importing. Audit events and answers land all over their
+    indexes; with the default cache every page is read back and decrypted again and again
+    (measured at 10,000 cases: 62 s for the floor's inserts with the default, 24 s with this)."""
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        # Back to the usual size for whoever gets this pooled connection next; after a failed
+        # transaction roll back first (a lost restore only costs memory, never data).
+        with suppress(SQLAlchemyError):
+            if session.in_transaction() and not session.get_transaction().is_active:  # type: ignore[union-attr]
+                session.rollback()
+            session.connection().exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
 
 
 def _take_import_lock(session: Session, bundle_id: str) -> None:
@@ -107,6 +131,7 @@ class Incoming:
     audit_events: Sequence[dict[str, Any]]
     documents: dict[str, bytes]
     sha256: str
+    rows: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict)
 
     @property
     def bundle_id(self) -> str:
@@ -132,7 +157,7 @@ def apply_bundle(
     store: Store, incoming: Incoming, progress: Progress = lambda _done: None
 ) -> ImportSummary:
     summary = ImportSummary(incoming.bundle_id)
-    with store.session() as session:
+    with store.session() as session, _large_page_cache(session):
         _take_import_lock(session, incoming.bundle_id)
         earlier = _earlier(session.get(ImportedBundle, incoming.bundle_id), incoming.sha256)
         if earlier is not None:
@@ -160,7 +185,7 @@ def _apply(
     progress(0.1)
     applying = [r for r in records if plan[r["case_id"]] in (NEW, UPDATED)]
     _check_row_ids(conn, applying)
-    _replace_rows(conn, applying, plan, incoming.documents, progress)
+    _replace_rows(conn, applying, plan, incoming.documents, progress, incoming.rows)
     _record_outcomes(session, records, plan, manifest, bundle_id, incoming.documents)
     _store_device_audit(conn, manifest["device_id"], bundle_id, incoming.audit_events)
     outcomes = {
@@ -255,8 +280,14 @@ def _replace_rows(
     plan: dict[str, str],
     documents: dict[str, bytes],
     progress: Progress,
+    prepared: dict[str, dict[str, list[dict[str, Any]]]] | None = None,
 ) -> None:
-    """Write new cases and replace updated ones; set PIP versions are never touched again."""
+    """Write new cases and replace updated ones; set PIP versions are never touched again.
+    ``prepared`` holds column values converted while the bundle was checked."""
+
+    def rows_of(record: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+        return (prepared or {}).get(record["case_id"]) or record_rows(record["data"])
+
     updated = [r["case_id"] for r in records if plan[r["case_id"]] == UPDATED]
     set_versions: set[str] = set()
     pip = _table(PipVersion)
@@ -298,14 +329,8 @@ def _replace_rows(
                 select(documents_table.c.id).where(documents_table.c.case_id.in_(batch))
             ).scalars()
         )
-    new_cases = [
-        row_from_json(CASE_TABLE, r["data"]["case"]) for r in records if plan[r["case_id"]] == NEW
-    ]
-    changed_cases = [
-        row_from_json(CASE_TABLE, r["data"]["case"])
-        for r in records
-        if plan[r["case_id"]] == UPDATED
-    ]
+    new_cases = [rows_of(r)["case"][0] for r in records if plan[r["case_id"]] == NEW]
+    changed_cases = [rows_of(r)["case"][0] for r in records if plan[r["case_id"]] == UPDATED]
     if new_cases:
         conn.execute(insert(CASE_TABLE), new_cases)
     if changed_cases:
@@ -320,14 +345,14 @@ def _replace_rows(
     for index, part in enumerate(PARTS):
         rows: list[dict[str, Any]] = []
         for record in records:
-            for item in record["data"][part.key]:
-                if part.key == "pip_versions" and item["id"] in set_versions:
+            for row in rows_of(record)[part.key]:
+                if part.key == "pip_versions" and row["id"] in set_versions:
                     continue
                 if part.key == "documents":
-                    if item["id"] in known_documents:
+                    if row["id"] in known_documents:
                         continue
-                    item = {**item, "content": documents[item["sha256"]]}
-                rows.append(row_from_json(part.table, item))
+                    row = {**row, "content": documents[row["sha256"]]}
+                rows.append(row)
         if rows:
             conn.execute(insert(part.table), rows)
         progress(0.4 + 0.5 * (index + 1) / len(PARTS))

@@ -103,6 +103,14 @@ def row_from_json(table: Table, item: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def record_rows(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """A record's data as column values per table ("case" and every part's key)."""
+    rows = {"case": [row_from_json(CASE_TABLE, data["case"])]}
+    for part in PARTS:
+        rows[part.key] = [row_from_json(part.table, item) for item in data[part.key]]
+    return rows
+
+
 def _is_datetime(kind: Any) -> bool:
     # SQLModel wraps DateTime in a decorator that insists on time zones.
     return isinstance(kind, DateTime) or isinstance(getattr(kind, "impl", None), DateTime)
