@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import select
+from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from inburgering_tui.domain.forms import Form
@@ -109,31 +110,13 @@ async def test_the_back_office_imports_filters_and_resolves_a_conflict(
         table = app.screen.query_one(DataTable)
         assert table.row_count == 0
         # A folder of bundles: both go in, in order.
-        await pilot.press("i")
-        await type_text(pilot, "inbox")
-        await pilot.press("enter")
-        await type_text(pilot, KEYS)
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        state = str(app.screen.query_one("#import-state").render())
+        state = await _import_from_screen(pilot, "inbox")
         assert "1-first.p7m: 5 nieuw, 0 bijgewerkt" in state
         assert "2-a.p7m: 0 nieuw, 1 bijgewerkt" in state
-        await pilot.press("escape")
-        await pilot.pause()
         assert table.row_count == 5
 
         # The colleague's bundle conflicts with what the office now holds.
-        await pilot.press("i")
-        await type_text(pilot, "later/3-b.p7m")
-        await pilot.press("enter")
-        await type_text(pilot, KEYS)
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert "1 conflicten" in str(app.screen.query_one("#import-state").render())
-        await pilot.press("escape")
-        await pilot.pause()
+        assert "1 conflicten" in await _import_from_screen(pilot, "later/3-b.p7m")
 
         # Filter: all → overdue → due soon → conflicts.
         await pilot.press("f", "f", "f")
@@ -163,3 +146,18 @@ async def test_the_back_office_imports_filters_and_resolves_a_conflict(
         expected = sum(1 for c in store.list_cases() if c.consultant == first)
         assert table.row_count == expected
         assert f"consulent {first}" in str(app.screen.query_one("#case-count").render())
+
+
+async def _import_from_screen(pilot: Pilot, path: str) -> str:
+    """`i`, the path, the key's passphrase: what the import dialog reports, once closed."""
+    await pilot.press("i")
+    await type_text(pilot, path)
+    await pilot.press("enter")
+    await type_text(pilot, KEYS)
+    await pilot.press("enter")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    state = str(pilot.app.screen.query_one("#import-state").render())
+    await pilot.press("escape")
+    await pilot.pause()
+    return state
