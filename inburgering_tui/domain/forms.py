@@ -7,6 +7,7 @@ Every prompt, help text and option label is a Dutch gettext msgid, translated at
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cached_property
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -152,9 +153,10 @@ class Section(_Strict):
     show_if: list[Condition] = Field(default_factory=list)
     questions: list[Question] = Field(min_length=1)
 
-    @property
+    @cached_property
     def all_questions(self) -> list[Question]:
-        """The section's questions including the closing summary and score."""
+        """The section's questions including the closing summary and score (made once: the
+        case list asks for them for every domain of every case)."""
         if not self.closing:
             return list(self.questions)
         return [

@@ -104,12 +104,13 @@ class IntakeWalk:
             return DomainStatus.NOT_APPLICABLE
         if section.id in self.skipped:
             return DomainStatus.SKIPPED
+        if not self.answers:  # most cases in a list: nothing asked yet, nothing to walk
+            return DomainStatus.NOT_STARTED
         shown = self.visible_questions(section)
-        settled = [q for q in shown if (a := self.answer_for(q.id)) is not None and a.settled]
+        settled = {q.id for q in shown if (a := self.answer_for(q.id)) is not None and a.settled}
         if not settled:
             return DomainStatus.NOT_STARTED
-        missing_required = [q for q in shown if q.required and q not in settled]
-        if missing_required or len(settled) < len(shown):
+        if len(settled) < len(shown):  # a required one missing is among these
             return DomainStatus.PARTLY
         return DomainStatus.DONE
 
