@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 from textual.pilot import Pilot
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Markdown
 
 from inburgering_tui.domain.forms import Form
 from inburgering_tui.export.bundle import import_files
@@ -109,6 +109,12 @@ async def test_the_back_office_imports_filters_and_resolves_a_conflict(
     async with app.run_test(size=SIZE) as pilot:
         table = app.screen.query_one(DataTable)
         assert table.row_count == 0
+        # F1 lists what the back office can do, not the laptop's own actions.
+        await pilot.press("f1")
+        await pilot.pause()
+        help_text = str(app.screen.query_one(Markdown).source)
+        assert "Bundels importeren" in help_text and "Nieuwe zaak" not in help_text
+        await pilot.press("escape")
         # A folder of bundles: both go in, in order.
         state = await _import_from_screen(pilot, "inbox")
         assert "1-first.p7m: 5 nieuw, 0 bijgewerkt" in state

@@ -38,7 +38,8 @@ class HelpDialog(ModalScreen[None]):
             )
         parts.append("## " + _("Toetsen"))
         rows = ["| " + _("Sneltoets") + " | " + _("Wat het doet") + " |", "|---|---|"]
-        seen = set()
+        # Actions a screen inherits but never offers (the back office's view of a case) stay out.
+        seen = set(getattr(self.target, "NEVER_OFFERED", ()))
         for _node, binding, enabled, _tip in self.target.active_bindings.values():
             # Only the app's own bindings: they have ids and translated descriptions.
             if binding.id and binding.description and binding.action not in seen:

@@ -21,7 +21,7 @@ CONFLICTS = "conflicts"
 class BackOfficeScreen(CaseListScreen):
     FILTERS = ("all", "overdue", "due_soon", CONFLICTS)
     # The laptop's own actions (new case, bundle, receipt) are not the back office's.
-    LAPTOP_ONLY = ("new_case", "export_bundle", "read_receipt")
+    NEVER_OFFERED = ("new_case", "export_bundle", "read_receipt")
     BINDINGS = [
         Binding("i", "import_bundles", N_("Bundels importeren"), id="office.import"),
         Binding("f", "cycle_filter", N_("Filter"), id="office.filter"),
@@ -104,7 +104,7 @@ class BackOfficeScreen(CaseListScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         from textual.widgets import Input
 
-        if action in self.LAPTOP_ONLY:
+        if action in self.NEVER_OFFERED:
             return False
         if action in ("import_bundles", "cycle_consultant", "export_csv") and isinstance(
             self.focused, Input

@@ -24,7 +24,7 @@ from inburgering_tui.tui.screens.case import CaseScreen
 class OfficeCaseScreen(CaseScreen):
     editable = False
     # Read-only: the consultant's editing actions are off here.
-    EDITING = (
+    NEVER_OFFERED = (
         "intake", "edit", "add_member", "add_conversation", "invitation", "pip", "progress_talk",
     )  # fmt: skip
     BINDINGS = [
@@ -83,7 +83,7 @@ class OfficeCaseScreen(CaseScreen):
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in self.EDITING:
+        if action in self.NEVER_OFFERED:
             return False
         if action in ("keep_current", "take_incoming"):
             return self.app.store is not None and self._conflict() is not None  # type: ignore[attr-defined]
