@@ -42,7 +42,7 @@ def test_keys_init_makes_a_ca_and_encrypted_identities(isolated: Path) -> None:
     consultant = load_identity(pki / "consultant.p12", KEY_PASSPHRASE)
     consultant.certificate.verify_directly_issued_by(ca)
     assert "Gemeente Proef" in consultant.certificate.subject.rfc4514_string()
-    with pytest.raises(PkiError, match="does not open"):
+    with pytest.raises(PkiError, match="opent niet met deze wachtwoordzin"):
         load_identity(pki / "consultant.p12", "niet-de-zin")
     for path in pki.iterdir():
         data = path.read_bytes()
@@ -105,6 +105,6 @@ def test_a_municipal_pkcs12_is_adopted_only_when_it_opens(isolated: Path, tmp_pa
     municipal = tmp_path / "pkioverheid.p12"
     municipal.write_bytes((isolated / "pki" / "backoffice.p12").read_bytes())
     refused = run("keys", "use", str(municipal), INBURGERING_KEY_PASSPHRASE="verkeerd-wachtwoord")
-    assert refused.returncode == 2 and "does not open" in refused.stderr
+    assert refused.returncode == 2 and "opent niet met deze wachtwoordzin" in refused.stderr
     adopted = run("keys", "use", str(municipal), INBURGERING_KEY_PASSPHRASE=KEY_PASSPHRASE)
     assert adopted.returncode == 0 and "backoffice" in adopted.stdout

@@ -18,6 +18,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from inburgering_tui.i18n.markers import N_
+from inburgering_tui.i18n.refusal import Refusal
+
 PKI_DIR = "pki"
 CA_CERT = "ca.pem"
 CA_KEY = "ca-key.pem"  # PKCS#8, encrypted
@@ -26,7 +29,7 @@ BACKOFFICE_CERT = "backoffice.pem"
 BACKOFFICE_P12 = "backoffice.p12"
 
 
-class PkiError(Exception):
+class PkiError(Refusal):
     """A key file is missing, of the wrong kind, or does not open with the passphrase."""
 
 
@@ -113,7 +116,9 @@ def create_dev_pki(
     """A development CA with a consultant and a back-office identity, in ``home/pki``."""
     folder = home / PKI_DIR
     if (folder / CA_CERT).exists():
-        raise PkiError(f"{folder} already holds keys; refusing to replace them")
+        raise PkiError(
+            N_("{folder} bevat al sleutels; die worden niet vervangen"), folder=str(folder)
+        )
     ca_key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
     ca_name = _name(f"{municipality} ontwikkel-CA", municipality)
     ca_cert = _issue(ca_name, ca_key, ca_name, ca_key, ca=True, usages=[], years=10)
@@ -150,13 +155,14 @@ def load_identity(path: Path, passphrase: str) -> Identity:
     try:
         key, cert, chain = pkcs12.load_key_and_certificates(path.read_bytes(), passphrase.encode())
     except FileNotFoundError:
-        raise PkiError(f"{path} does not exist") from None
+        raise PkiError(N_("{path} bestaat niet"), path=str(path)) from None
     except ValueError:
         raise PkiError(
-            f"{path} does not open with this passphrase, or is no PKCS#12 file"
+            N_("{path} opent niet met deze wachtwoordzin, of is geen PKCS#12-bestand"),
+            path=str(path),
         ) from None
     if cert is None or not isinstance(key, rsa.RSAPrivateKey):
-        raise PkiError(f"{path} holds no RSA key with its certificate")
+        raise PkiError(N_("{path} bevat geen RSA-sleutel met certificaat"), path=str(path))
     return Identity(cert, key, list(chain or []))
 
 
@@ -164,9 +170,9 @@ def load_certificate(path: Path) -> x509.Certificate:
     try:
         return x509.load_pem_x509_certificate(path.read_bytes())
     except FileNotFoundError:
-        raise PkiError(f"{path} does not exist") from None
+        raise PkiError(N_("{path} bestaat niet"), path=str(path)) from None
     except ValueError:
-        raise PkiError(f"{path} is no PEM certificate") from None
+        raise PkiError(N_("{path} is geen PEM-certificaat"), path=str(path)) from None
 
 
 def use_consultant_p12(home: Path, source: Path, passphrase: str) -> Identity:
@@ -193,9 +199,11 @@ def issue_consultant(
             (folder / CA_KEY).read_bytes(), passphrase.encode()
         )
     except FileNotFoundError:
-        raise PkiError(f"{folder / CA_KEY} does not exist") from None
+        raise PkiError(N_("{path} bestaat niet"), path=str(folder / CA_KEY)) from None
     except ValueError:
-        raise PkiError(f"{folder / CA_KEY} does not open with this passphrase") from None
+        raise PkiError(
+            N_("{path} opent niet met deze wachtwoordzin"), path=str(folder / CA_KEY)
+        ) from None
     assert isinstance(ca_key, rsa.RSAPrivateKey)
     ca_cert = load_certificate(folder / CA_CERT)
     organisation = ca_cert.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)[0].value
