@@ -10,7 +10,7 @@ from typing import IO
 from inburgering_tui.domain.deadlines import LocalPractice
 from inburgering_tui.domain.forms import Form
 from inburgering_tui.overview import case_overviews
-from inburgering_tui.store.office_sync import open_conflicts
+from inburgering_tui.store.office_sync import conflicted_case_ids
 from inburgering_tui.store.repository import Store
 
 CSV_COLUMNS = (
@@ -28,9 +28,7 @@ def write_cases_csv(
     store: Store, form: Form, today: date, practice: LocalPractice, out: IO[str]
 ) -> int:
     overviews = case_overviews(store, form, today, practice)
-    conflicts: dict[str, int] = {}
-    for conflict in open_conflicts(store):
-        conflicts[conflict.case_id] = conflicts.get(conflict.case_id, 0) + 1
+    conflicts = conflicted_case_ids(store)
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for item in overviews:

@@ -145,7 +145,7 @@ def cmd_bundle_status(_args: argparse.Namespace, settings: Settings) -> None:
     try:
         sync = LaptopSync(store)
         bundles = sync.exported_bundles()
-        waiting = sync.pending()
+        waiting = sync.changed_case_ids()
     finally:
         store.close()
     for bundle in bundles:
@@ -155,7 +155,7 @@ def cmd_bundle_status(_args: argparse.Namespace, settings: Settings) -> None:
         print(
             f"{bundle.created_at:%Y-%m-%d %H:%M}  {bundle.file_name}  {bundle.cases} cases  {state}"
         )
-    print(f"{len(waiting.records)} cases changed since the last bundle")
+    print(f"{len(waiting)} cases changed since the last bundle")
 
 
 def cmd_cases_export(args: argparse.Namespace, settings: Settings) -> None:

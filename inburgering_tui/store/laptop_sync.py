@@ -5,6 +5,7 @@ purged when its record is exactly the one a receipt confirmed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -73,11 +74,7 @@ class LaptopSync:
             events = conn.execute(
                 select_rows(AUDIT_TABLE).where(AUDIT_TABLE.c.id > after).order_by(AUDIT_TABLE.c.id)
             ).all()
-            existing = set(session.exec(select(Case.id)).all())
-            if everything:
-                case_ids = sorted(existing)
-            else:
-                case_ids = sorted({e.case_id for e in events if e.case_id in existing})
+            case_ids = _changed_cases(session, [e.case_id for e in events], everything)
             bases: dict[str, str] = {}
             sync = CaseSync.__table__  # type: ignore[attr-defined]
             for start in range(0, len(case_ids), BATCH):
@@ -102,6 +99,13 @@ class LaptopSync:
         ]
         last_seq = events[-1].id if events else after
         return Pending(records, loose, int(last_seq or 0), complete_audit=after == 0)
+
+    def changed_case_ids(self) -> list[str]:
+        """The cases the next bundle would carry (their ids only, for a status line)."""
+        with self.store.session() as session:
+            after = int(self._state(session, LAST_EXPORTED_SEQ) or 0)
+            query = select(AuditEvent.case_id).where(col(AuditEvent.id) > after).distinct()
+            return _changed_cases(session, list(session.exec(query).all()), everything=False)
 
     def mark_exported(self, bundle_id: str, sha256: str, file_name: str, pending: Pending) -> None:
         """After the bundle file is safely written: these records are the new agreed bases."""
@@ -185,6 +189,17 @@ class LaptopSync:
                 purged.append(case_id)
             session.commit()
         return purged
+
+
+def _changed_cases(
+    session: Session, event_cases: Sequence[str | None], everything: bool
+) -> list[str]:
+    """Every case with ``everything``, else the cases these audit events name that still exist
+    (a purged case's events travel as loose events)."""
+    existing = set(session.exec(select(Case.id)).all())
+    if everything:
+        return sorted(existing)
+    return sorted({case_id for case_id in event_cases if case_id in existing})
 
 
 def _naive(moment: datetime) -> datetime:

@@ -477,6 +477,20 @@ def open_conflicts(store: Store) -> list[CaseConflict]:
         return list(session.exec(query.order_by(col(CaseConflict.opened_at))).all())
 
 
+def conflicted_case_ids(store: Store) -> dict[str, int]:
+    """Open conflicts per case: ids only, never the stored records (lists ask on every show)."""
+    from sqlmodel import col, func
+    from sqlmodel import select as sm_select
+
+    query = (
+        sm_select(CaseConflict.case_id, func.count())
+        .where(col(CaseConflict.resolved_at).is_(None))
+        .group_by(CaseConflict.case_id)
+    )
+    with store.session() as session:
+        return {case_id: count for case_id, count in session.exec(query).all()}
+
+
 def resolve_conflict(store: Store, conflict_id: str, take: str) -> None:
     """``take`` is "current" (keep what the office holds) or "incoming" (continue from the
     other laptop's record). Either way both records stay in the conflict row."""

@@ -76,13 +76,7 @@ class Store:
 
     def audit(self, session: Session, action: str, case_id: str | None, subject: str = "") -> None:
         """Append one event, chained to the one before it (see audit_chain.py)."""
-        # Several events may be appended in one transaction: the session remembers the tail.
-        previous = session.info.get("audit_tail")
-        if previous is None:
-            # LIMIT 1: without it the result fetches every event before taking the first.
-            newest = select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1)
-            last = session.exec(newest).first()
-            previous = last or GENESIS
+        previous = _audit_tail(session)
         event = AuditEvent(actor=self.actor, action=action, case_id=case_id, subject=subject)
         event.prev_hash = previous
         event.hash = event_hash(previous, event.at, event.actor, action, case_id, subject)
@@ -93,10 +87,7 @@ class Store:
         """Append many (action, case_id, subject) events at once, as one bulk insert."""
         if not items:
             return
-        previous = session.info.get("audit_tail")
-        if previous is None:
-            newest = select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1)
-            previous = session.exec(newest).first() or GENESIS
+        previous = _audit_tail(session)
         rows = []
         for action, case_id, subject in items:
             at = utcnow()
@@ -453,6 +444,17 @@ class Store:
             query = query.where(AuditEvent.case_id == case_id)
         with self.session() as session:
             return list(session.exec(query).all())
+
+
+def _audit_tail(session: Session) -> str:
+    """The newest event's hash, which the next event chains to. Several events may be appended
+    in one transaction: the session remembers the tail."""
+    tail = session.info.get("audit_tail")
+    if tail is None:
+        # LIMIT 1: without it the result fetches every event before taking the first.
+        newest = select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1)
+        tail = session.exec(newest).first() or GENESIS
+    return str(tail)
 
 
 def _touch_case(session: Session, case_id: str) -> None:

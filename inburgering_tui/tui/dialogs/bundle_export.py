@@ -20,6 +20,7 @@ from inburgering_tui.export.pki import (
 )
 from inburgering_tui.i18n.catalogs import _, ngettext
 from inburgering_tui.i18n.markers import N_
+from inburgering_tui.tui.widgets.field import hold_input
 
 
 class BundleExportDialog(ModalScreen[BundleWritten | None]):
@@ -51,8 +52,7 @@ class BundleExportDialog(ModalScreen[BundleWritten | None]):
     @on(Input.Submitted, "#key")
     def _submitted(self, event: Input.Submitted) -> None:
         self.query_one("#bundle-state", Label).update(_("Bundel maken..."))
-        for field in (*self.query(Input), *self.query(Checkbox)):
-            field.disabled = True
+        hold_input(self, True)
         self._export(event.value, self.query_one("#everything", Checkbox).value)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="bundle")
@@ -83,8 +83,7 @@ class BundleExportDialog(ModalScreen[BundleWritten | None]):
 
     def _failed(self, message: str, *, retry: bool = True) -> None:
         self.query_one("#bundle-state", Label).update(message)
-        for field in (*self.query(Input), *self.query(Checkbox)):
-            field.disabled = False
+        hold_input(self, False)
         key = self.query_one("#key", Input)
         key.value = ""
         if retry:

@@ -17,7 +17,7 @@ from inburgering_tui.export.pki import BACKOFFICE_P12, CA_CERT, PKI_DIR, PkiErro
 from inburgering_tui.i18n.catalogs import _
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.store.office_sync import CONFLICT, NEW, UNCHANGED, UPDATED, ImportBusy
-from inburgering_tui.tui.widgets.field import LabelledField
+from inburgering_tui.tui.widgets.field import LabelledField, hold_input
 
 
 class BundleImportDialog(ModalScreen[bool]):
@@ -64,8 +64,7 @@ class BundleImportDialog(ModalScreen[bool]):
             self.query_one("#path", Input).focus()
             return
         self.query_one("#import-state", Label).update(_("Bundels controleren en importeren..."))
-        for field in self.query(Input):
-            field.disabled = True
+        hold_input(self, True)
         self._import(path, self.query_one("#key", Input).value)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="import")
@@ -92,8 +91,7 @@ class BundleImportDialog(ModalScreen[bool]):
         self.query_one("#import-state", Label).update(
             _("Niet geïmporteerd: {reason}").format(reason=reason)
         )
-        for field in self.query(Input):
-            field.disabled = False
+        hold_input(self, False)
         key = self.query_one("#key", Input)
         key.value = ""
         key.focus()

@@ -14,6 +14,7 @@ from textual.widgets import Input, Label, ProgressBar, Static
 from inburgering_tui.export.pip_export import ExportError, ExportResult, export_pip
 from inburgering_tui.i18n.catalogs import _
 from inburgering_tui.i18n.markers import N_
+from inburgering_tui.tui.widgets.field import hold_input
 
 
 class ExportPdfDialog(ModalScreen[Path | None]):
@@ -53,8 +54,7 @@ class ExportPdfDialog(ModalScreen[Path | None]):
 
     def _start(self, passphrase: str) -> None:
         self.query_one("#pdf-state", Label).update(_("PDF maken..."))
-        for field in self.query(Input):
-            field.disabled = True
+        hold_input(self, True)
         self._export(passphrase)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="pdf")
@@ -83,8 +83,8 @@ class ExportPdfDialog(ModalScreen[Path | None]):
         self.query_one("#pdf-state", Label).update(
             _("De PDF kon niet worden gemaakt: {reason}").format(reason=reason)
         )
+        hold_input(self, False)
         for field in self.query(Input):
-            field.disabled = False
             field.value = ""
             field.focus()
 

@@ -32,6 +32,8 @@ class OfficeCaseScreen(CaseScreen):
         Binding("o", "take_incoming", N_("Conflict: andere versie overnemen"), id="office.take"),
     ]
 
+    conflict: CaseConflict | None = None
+
     def more_sections(self) -> ComposeResult:
         yield Static(_("PIP-versies"), classes="section-title")
         yield DataTable(id="pip-versions", cursor_type="row")
@@ -57,7 +59,8 @@ class OfficeCaseScreen(CaseScreen):
                     f"{_(THEME_LABELS[theme])} {len(content.of_theme(theme))}" for theme in Theme
                 ),
             )
-        conflict = self._conflict()
+        # Read once per reload: check_action runs on every key and refresh.
+        self.conflict = conflict = self._conflict()
         self.query_one("#conflict-title", Static).display = conflict is not None
         self.query_one("#conflict", Static).update(self._describe(conflict) if conflict else "")
         self.refresh_bindings()
@@ -86,7 +89,7 @@ class OfficeCaseScreen(CaseScreen):
         if action in self.NEVER_OFFERED:
             return False
         if action in ("keep_current", "take_incoming"):
-            return self.app.store is not None and self._conflict() is not None  # type: ignore[attr-defined]
+            return self.conflict is not None
         return True
 
     def action_keep_current(self) -> None:
@@ -98,7 +101,7 @@ class OfficeCaseScreen(CaseScreen):
     def _resolve(self, take: str, question: str) -> None:
         from inburgering_tui.tui.dialogs.confirm import ConfirmDialog
 
-        conflict = self._conflict()
+        conflict = self.conflict
         if conflict is None:
             return
 

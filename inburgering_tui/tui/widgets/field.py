@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import Label
+from textual.widgets import Checkbox, Input, Label
 
 
 class LabelledField(Vertical):
@@ -24,3 +24,9 @@ class LabelledField(Vertical):
     def show_error(self, message: str) -> None:
         self.query_one(".field-error", Label).update(message)
         self.set_class(bool(message), "-invalid")
+
+
+def hold_input(dialog: Widget, busy: bool) -> None:
+    """While a worker runs, a dialog's fields take no input: a second Enter starts nothing."""
+    for control in (*dialog.query(Input), *dialog.query(Checkbox)):
+        control.disabled = busy
