@@ -113,6 +113,10 @@ class InburgeringApp(PrivateCrashMixin, App[None]):
 
         if self._locked or self.store is None or self.server_store:
             return
+        for screen in self.screen_stack:
+            save_pending = getattr(screen, "save_pending", None)
+            if save_pending is not None:
+                save_pending()
         self._locked = True
         self.store.close()
         self.store = None

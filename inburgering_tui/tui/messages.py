@@ -22,3 +22,10 @@ class StoreUnlocked(Message):
     """The unlock screen opened the store."""
 
     store: Any
+
+
+@dataclass
+class ProseIgnored(Message):
+    """Words were typed into a choice question: no shortcut acted, the answer stayed."""
+
+    question_id: str

@@ -10,30 +10,30 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Header, Label, OptionList, Static
 
-from inburgering_tui.domain.answers import Invalid, validate
+from inburgering_tui.domain.answers import Invalid
 from inburgering_tui.domain.forms import AnswerType, Question, Section
-from inburgering_tui.domain.intake import DomainStatus, IntakeWalk
+from inburgering_tui.domain.intake import IntakeWalk
 from inburgering_tui.i18n.bidi import app_reorders
 from inburgering_tui.i18n.catalogs import _, language_name, ngettext, translator, ui_language
 from inburgering_tui.i18n.markers import N_
-from inburgering_tui.store.repository import StoredAnswer
+from inburgering_tui.services.intake_session import IntakeSession
+from inburgering_tui.tui.base import AppScreen
 from inburgering_tui.tui.dialogs.reason import ReasonDialog
 from inburgering_tui.tui.footer import KeyHints
-from inburgering_tui.tui.labels import facts_for
-from inburgering_tui.tui.messages import AnswerEdited
+from inburgering_tui.tui.messages import AnswerEdited, ProseIgnored
 from inburgering_tui.tui.widgets.domains import DomainSidebar
-from inburgering_tui.tui.widgets.questions import answer_widget, option_lines
+from inburgering_tui.tui.widgets.questions import PROSE_WINDOW, answer_widget, option_lines
 from inburgering_tui.tui.widgets.script_text import ScriptText
 
 TYPING_SAVE_DELAY = 0.4  # seconds after the last key before a valid typed answer is committed
+_NOTHING = object()  # no edit waiting to be saved
 
 
-class IntakeScreen(Screen[None]):
+class IntakeScreen(AppScreen[None]):
     BINDINGS = [
         Binding("pagedown", "next_question", N_("Volgende vraag"), id="intake.next", priority=True),
         Binding(
@@ -69,10 +69,20 @@ class IntakeScreen(Screen[None]):
         self.case_id = case_id
         self.section: Section | None = None
         self.question: Question | None = None
-        self._pending: Any = None
+        # What the consultant entered and has not been saved yet (_NOTHING: no edit waiting);
+        # only an edit made on this question is ever saved.
+        self._pending: Any = _NOTHING
         self._save_timer: Timer | None = None
         self._typing_invalid = False
         self._answer_widget: Widget | None = None
+
+    @property
+    def walk(self) -> IntakeWalk:
+        return self.intake.walk
+
+    @property
+    def interview_language(self) -> str:
+        return self.intake.interview_language
 
     # -- building ----------------------------------------------------------------------------
 
@@ -109,59 +119,23 @@ class IntakeScreen(Screen[None]):
         yield KeyHints()
 
     def on_mount(self) -> None:
-        store = self.app.require_store()  # type: ignore[attr-defined]
-        self.form = self.app.intake_form  # type: ignore[attr-defined]
-        self.case = store.get_case(self.case_id)
-        self.sub_title = f"{self.case.given_names} {self.case.family_name}"
-        # Answers are linked to the conversation they were given in: the latest one.
-        conversations = store.conversations(self.case_id)
-        self.conversation_id = conversations[-1].id if conversations else None
-        # The interview language is set per conversation; without one, the case's first language.
-        if conversations:
-            self.interview_language = conversations[-1].interview_language
-        else:
-            self.interview_language = self.case.languages[0] if self.case.languages else "nl"
-        self._reload_walk()
-        section, question = self._resume_point()
+        app = self.app
+        self.intake = IntakeSession(app.require_store(), app.intake_form, self.case_id, app.today())
+        self.form = self.intake.form
+        case = self.intake.case
+        self.sub_title = f"{case.given_names} {case.family_name}"
+        section, question = self.intake.resume_point()
         self._show(section, question)
 
     def refresh_language(self) -> None:
         self.query_one("#domain-legend", Static).update(DomainSidebar.legend())
-        if self.section and self.question:
+        if self.section and self.question and self._flush():
             self._show(self.section, self.question)
 
-    def _reload_walk(self) -> None:
-        store = self.app.require_store()  # type: ignore[attr-defined]
-        self._answers: dict[str, StoredAnswer] = store.answers(self.case_id, self.form.id)
-        self.walk = IntakeWalk(
-            self.form,
-            facts_for(self.case, self.app.today()),  # type: ignore[attr-defined]
-            self._answers,
-            store.skipped_sections(self.case_id, self.form.id),
-        )
-
-    def _resume_point(self) -> tuple[Section, Question]:
-        store = self.app.require_store()  # type: ignore[attr-defined]
-        saved = store.position(self.case_id, self.form.id)
-        if saved:
-            section = self.form.section_of(saved)
-            question = self.form.question(saved)
-            if section and question and self.walk.is_visible(section, question):
-                return section, question
-        for section in self.walk.sections():
-            if self.walk.status(section) in (DomainStatus.NOT_STARTED, DomainStatus.PARTLY):
-                for question in self.walk.visible_questions(section):
-                    answer = self.walk.answer_for(question.id)
-                    if answer is None or not answer.settled:
-                        return section, question
-        section = self.walk.sections()[0]
-        first = self.walk.first_question(section)
-        assert first is not None
-        return section, first
-
     def _show(self, section: Section, question: Question) -> None:
+        self._cancel_timer()
         self.section, self.question = section, question
-        self._pending = None
+        self._pending = _NOTHING
         self._typing_invalid = False
         shown = self.walk.visible_questions(section)
         number = [q.id for q in shown].index(question.id) + 1 if question in shown else 0
@@ -195,10 +169,10 @@ class IntakeScreen(Screen[None]):
         self._show_saved_state(answer)
         self._show_historical(section)
         self.query_one(DomainSidebar).show(self.walk, section.id)
-        self.app.require_store().set_position(self.case_id, self.form.id, question.id)  # type: ignore[attr-defined]
+        self.intake.move_to(question)
 
     def _reorder(self) -> bool:
-        return app_reorders(self.app.settings.bidi, os.environ)  # type: ignore[attr-defined]
+        return app_reorders(self.app.settings.bidi, os.environ)
 
     def _show_interview_language(self, question: Question) -> None:
         """The same question, help and options in the person's language, for the interpreter."""
@@ -253,94 +227,97 @@ class IntakeScreen(Screen[None]):
     @on(AnswerEdited)
     def _edited(self, event: AnswerEdited) -> None:
         event.stop()
-        if self.question is None or event.question_id != self.question.id:
+        question = self.question
+        if question is None or event.question_id != question.id:
             return
-        value = validate(self.question, event.raw, self.app.today())  # type: ignore[attr-defined]
+        value = self.intake.check(question, event.raw)
         error = self.query_one("#answer-error", Label)
+        self._cancel_timer()
         if isinstance(value, Invalid):
             self._typing_invalid = True
-            self._cancel_timer()
+            self._pending = _NOTHING
             if event.final:
-                error.update(_(value.msgid).format(**value.params))
-                self.query_one("#save-state", Static).update(
-                    "✘ " + _("Niet opgeslagen: verbeter het antwoord")
-                )
+                self._show_invalid(value)
             else:
                 self.query_one("#save-state", Static).update("… " + _("wordt getypt"))
             return
         self._typing_invalid = False
         error.update("")
-        typed = self.question.type in (AnswerType.TEXT, AnswerType.DATE, AnswerType.NUMBER)
-        if typed and not event.final:
-            self._pending = value
-            self._cancel_timer()
-            self._save_timer = self.set_timer(TYPING_SAVE_DELAY, self._flush)
-            self.query_one("#save-state", Static).update("… " + _("wordt getypt"))
-            return
-        self._save(value)
+        if not (event.final and value is None):
+            # Enter on an empty answer is "go on", not "clear": clearing is its own edit
+            # (Delete on a choice, erasing typed text), which arrives as a non-final edit.
+            self._pending = event.raw
         if event.final:
+            held = self.intake.answer_for(question.id)
+            if question.required and value is None and not (held and held.not_asked_reason):
+                self.notify(_("Verplichte vraag zonder antwoord: er is niets vastgelegd."))
             self.action_next_question()
+            return
+        typed = question.type in (AnswerType.TEXT, AnswerType.DATE, AnswerType.NUMBER)
+        # A choice waits as long as a burst of keys lasts: prose typed into a choice question
+        # gives the answer back before anything was written.
+        delay = TYPING_SAVE_DELAY if typed else PROSE_WINDOW
+        self._save_timer = self.set_timer(delay, self._flush)
+        if typed:
+            self.query_one("#save-state", Static).update("… " + _("wordt getypt"))
+
+    @on(ProseIgnored)
+    def _prose_ignored(self, event: ProseIgnored) -> None:
+        event.stop()
+        self.query_one("#answer-error", Label).update(
+            _(
+                "Dit is een keuzevraag: getypte tekst verandert het antwoord niet. Kies met een cijfer, j/n of Spatie."
+            )
+        )
 
     def _cancel_timer(self) -> None:
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
 
-    def _flush(self) -> None:
-        self._cancel_timer()
-        if self._pending is not None or self._current_raw_empty():
-            self._save(self._pending)
-        self._pending = None
-
-    def _current_raw_empty(self) -> bool:
-        widget = self._answer_widget
-        raw = getattr(widget, "raw", None)
-        return raw in (None, "", [])
-
-    def _save(self, value: Any) -> None:
-        assert self.section is not None and self.question is not None
-        current = self.walk.answer_for(self.question.id)
-        if current is not None and current.value == value and not current.not_asked_reason:
-            self._show_saved_state(current)
-            return
-        if current is None and value is None:
-            return
-        store = self.app.require_store()  # type: ignore[attr-defined]
-        store.save_answer(
-            self.case_id,
-            self.form.id,
-            self.form.version,
-            self.section.id,
-            self.question.id,
-            value,
-            conversation_id=self.conversation_id,
+    def _show_invalid(self, invalid: Invalid) -> None:
+        self.query_one("#answer-error", Label).update(_(invalid.msgid).format(**invalid.params))
+        self.query_one("#save-state", Static).update(
+            "✘ " + _("Niet opgeslagen: verbeter het antwoord")
         )
-        saved = StoredAnswer(self.question.id, self.section.id, self.form.version, value, None)
-        self._answers[self.question.id] = saved
-        self._show_saved_state(saved, saved_now=True)
-        self.query_one(DomainSidebar).show(self.walk, self.section.id)
+
+    def _flush(self) -> bool:
+        """Save the edit waiting for this question; False (with the reason shown) if invalid."""
+        self._cancel_timer()
+        if self.question is None or self._pending is _NOTHING:
+            return True
+        outcome = self.intake.answer(self.question, self._pending)
+        if isinstance(outcome, Invalid):
+            self._show_invalid(outcome)
+            return False
+        self._pending = _NOTHING
+        self._show_saved_state(
+            self.intake.answer_for(outcome.question_id), saved_now=outcome.changed
+        )
+        self._after_write()
+        return True
+
+    def save_pending(self) -> None:
+        """Save an edit still waiting (the app is about to lock or quit)."""
+        self._flush()
+
+    def _after_write(self) -> None:
+        if self.section is not None:
+            self.query_one(DomainSidebar).show(self.walk, self.section.id)
 
     def _settle_current(self) -> bool:
-        """Commit what is in the answer widget; False (with the error shown) when invalid."""
+        """Save what the consultant entered here; False (with the error shown) when invalid."""
         if self.question is None:
             return True
-        widget = self._answer_widget
-        raw = getattr(widget, "raw", None)
-        value = validate(self.question, raw, self.app.today())  # type: ignore[attr-defined]
-        if isinstance(value, Invalid):
-            self.query_one("#answer-error", Label).update(_(value.msgid).format(**value.params))
-            self.query_one("#save-state", Static).update(
-                "✘ " + _("Niet opgeslagen: verbeter het antwoord")
-            )
-            if widget is not None:
-                widget.focus()
-            return False
-        self._cancel_timer()
-        existing = self.walk.answer_for(self.question.id)
-        if value is not None or (existing is not None and existing.value is not None):
-            self._save(value)
-        self._pending = None
-        return True
+        if self._typing_invalid:
+            widget = self._answer_widget
+            invalid = self.intake.check(self.question, getattr(widget, "raw", None))
+            if isinstance(invalid, Invalid):
+                self._show_invalid(invalid)
+                if widget is not None:
+                    widget.focus()
+                return False
+        return self._flush()
 
     # -- moving ------------------------------------------------------------------------------
 
@@ -414,26 +391,17 @@ class IntakeScreen(Screen[None]):
         self._show(section, (open_questions or shown)[0])
 
     def action_not_asked(self) -> None:
-        if self.question is None:
+        if self.question is None or self.section is None:
             return
         question, section = self.question, self.section
-        current = self.walk.answer_for(question.id)
+        current = self.intake.answer_for(question.id)
 
         def record(reason: str | None) -> None:
-            if reason is None or section is None:
+            if not reason:
                 return
             self._cancel_timer()
-            self.app.require_store().save_answer(  # type: ignore[attr-defined]
-                self.case_id,
-                self.form.id,
-                self.form.version,
-                section.id,
-                question.id,
-                None,
-                not_asked_reason=reason,
-                conversation_id=self.conversation_id,
-            )
-            self._reload_walk()
+            self._pending = _NOTHING
+            self.intake.not_asked(question, reason)
             following = self.walk.next_question(section, question)
             if following is None:
                 self.action_next_domain(settled=True)
@@ -450,21 +418,18 @@ class IntakeScreen(Screen[None]):
 
     def action_skip_domain(self) -> None:
         section = self.section
-        if section is None:
+        if section is None or not self._settle_current():
             return
-        store = self.app.require_store()  # type: ignore[attr-defined]
         if section.id in self.walk.skipped:
-            store.skip_section(self.case_id, self.form.id, section.id, None)
-            self._reload_walk()
+            self.intake.reopen_domain(section)
             self.notify(_("Onderwerp {domain} staat weer open.").format(domain=_(section.title)))
             self.query_one(DomainSidebar).show(self.walk, section.id)
             return
 
         def record(reason: str | None) -> None:
-            if reason is None:
+            if not reason:
                 return
-            store.skip_section(self.case_id, self.form.id, section.id, reason)
-            self._reload_walk()
+            self.intake.skip_domain(section, reason)
             self.action_next_domain(settled=True)
             self.query_one(DomainSidebar).show(self.walk, self.section.id if self.section else None)
 

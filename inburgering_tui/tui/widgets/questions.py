@@ -1,13 +1,14 @@
 """One input widget per answer type; each reports edits as AnswerEdited and knows its raw value.
 
-Choices are picked with the number keys 1-9 (shown before each option), yes/no also with j/n.
-Enter confirms the answer and moves on.
+Choices are picked with the number keys 1-9 (shown before each option), yes/no also with j/n,
+or Space on the highlighted option; Delete takes a choice back. Enter goes on without choosing.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from textual import events, on
 from textual.binding import Binding
@@ -20,7 +21,7 @@ from inburgering_tui.domain.forms import AnswerType, Question
 from inburgering_tui.i18n.catalogs import _
 from inburgering_tui.i18n.formatting import format_number
 from inburgering_tui.i18n.markers import N_
-from inburgering_tui.tui.messages import AnswerEdited
+from inburgering_tui.tui.messages import AnswerEdited, ProseIgnored
 
 YES, NO = N_("Ja"), N_("Nee")
 SCALE_LABELS = {
@@ -65,14 +66,23 @@ class TextAnswer(Input):
 
 
 class ChoiceAnswer(OptionList):
-    """One of a few options (choice, yes/no, scale): number keys choose, Enter goes on."""
+    """One of a few options (choice, yes/no, scale).
 
-    BINDINGS = [Binding("enter", "confirm", N_("Bevestigen"), show=False)]
+    Only an explicit act chooses: a number key, j/n on a yes/no question, Space on the
+    highlighted option, or a click. Enter never chooses; it goes on. Delete or Backspace takes
+    the choice back. Keys typed as prose (a word, not a shortcut) leave the answer as it was.
+    """
+
+    BINDINGS = [
+        Binding("enter", "confirm", N_("Verder"), show=False),
+        Binding("delete,backspace", "clear_choice", N_("Wissen"), show=False),
+    ]
 
     def __init__(self, question: Question, value: Any) -> None:
         self.question = question
         self.choices: list[Any] = _choice_values(question)
-        self.chosen: Any = value
+        self.chosen: Any = value if value in self.choices else None
+        self._burst = KeyBurst()
         super().__init__(*self._option_rows(), classes="answer")
 
     def _option_rows(self) -> list[Option]:
@@ -83,52 +93,92 @@ class ChoiceAnswer(OptionList):
         ]
 
     def on_mount(self) -> None:
-        if self.chosen in self.choices:
-            self.highlighted = self.choices.index(self.chosen)
-        else:
-            self.highlighted = 0
+        # Nothing highlighted while unanswered: a highlight must not look like an answer.
+        self.highlighted = self.choices.index(self.chosen) if self.chosen is not None else None
 
     @property
     def raw(self) -> Any:
         return self.chosen
 
-    def choose(self, index: int, final: bool) -> None:
-        self.chosen = self.choices[index]
-        keep = index
+    def _set(self, value: Any, highlight: int | None) -> None:
+        self.chosen = value
         self.clear_options()
         self.add_options(self._option_rows())
-        self.highlighted = keep
-        self.post_message(AnswerEdited(self.question.id, self.chosen, final=final))
+        self.highlighted = highlight
+        self.post_message(AnswerEdited(self.question.id, self.chosen, final=False))
+
+    def choose(self, index: int) -> None:
+        self._set(self.choices[index], index)
 
     def on_key(self, event: events.Key) -> None:
-        index = _key_index(event, self.question, len(self.choices))
-        if index is not None:
-            event.stop()
-            event.prevent_default()
-            self.choose(index, final=False)
+        if not event.is_printable or not event.character:
+            return
+        event.stop()
+        event.prevent_default()
+        if event.key == "space":
+            index = self.highlighted
+        else:
+            index = _key_index(event, self.question, len(self.choices))
+        verdict = self._burst.key(self.chosen, shortcut=index is not None or event.key == "space")
+        if verdict == "prose":
+            start = self._burst.start
+            if start != self.chosen:
+                self._set(start, self.choices.index(start) if start is not None else None)
+            self.post_message(ProseIgnored(self.question.id))
+        elif verdict == "act" and index is not None:
+            self.choose(index)
+
+    def action_clear_choice(self) -> None:
+        if self.chosen is not None:
+            self._set(None, self.highlighted)
 
     def action_confirm(self) -> None:
-        if self.highlighted is None:
-            return
-        if self.choices[self.highlighted] != self.chosen:
-            self.choose(self.highlighted, final=True)
-        else:
-            self.post_message(AnswerEdited(self.question.id, self.chosen, final=True))
+        self.post_message(AnswerEdited(self.question.id, self.chosen, final=True))
 
     @on(OptionList.OptionSelected)
     def _clicked(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.choose(event.option_index, final=True)
+        self.choose(event.option_index)
+
+
+PROSE_WINDOW = 0.6  # seconds: keys closer together than this are one burst of typing
+
+
+class KeyBurst:
+    """Tells shortcuts from prose: a burst of keys with any non-shortcut in it is prose.
+
+    A consultant who types "nee, maar ..." into a yes/no question did not press the shortcut n,
+    nor "3" in "3 kinderen": the burst remembers the answer it began with, so the widget can
+    give it back, and no later key of the burst acts.
+    """
+
+    def __init__(self) -> None:
+        self.last = float("-inf")
+        self.start: Any = None
+        self.prose = False
+
+    def key(self, current: Any, *, shortcut: bool) -> Literal["act", "prose", "ignore"]:
+        now = time.monotonic()
+        if now - self.last > PROSE_WINDOW:
+            self.start, self.prose = current, False
+        self.last = now
+        if self.prose:
+            return "ignore"
+        if not shortcut:
+            self.prose = True
+            return "prose"
+        return "act"
 
 
 class MultiAnswer(SelectionList[str]):
-    """Several options: number keys or Space toggle, Enter goes on."""
+    """Several options: number keys or Space toggle, Enter goes on; prose changes nothing."""
 
-    BINDINGS = [Binding("enter", "confirm", N_("Bevestigen"), show=False)]
+    BINDINGS = [Binding("enter", "confirm", N_("Verder"), show=False)]
 
     def __init__(self, question: Question, value: Any) -> None:
         self.question = question
         chosen = set(value or [])
+        self._burst = KeyBurst()
         super().__init__(
             *(
                 Selection(f"{n}  {_(option.label)}", option.value, option.value in chosen)
@@ -137,15 +187,31 @@ class MultiAnswer(SelectionList[str]):
             classes="answer",
         )
 
+    def on_mount(self) -> None:
+        self.highlighted = None
+
     @property
     def raw(self) -> Any:
         return list(self.selected)
 
     def on_key(self, event: events.Key) -> None:
+        if not event.is_printable or not event.character:
+            return
+        event.stop()
+        event.prevent_default()
         index = _key_index(event, self.question, len(self.question.options))
-        if index is not None:
-            event.stop()
-            event.prevent_default()
+        if event.key == "space":
+            index = self.highlighted
+        verdict = self._burst.key(
+            set(self.selected), shortcut=index is not None or event.key == "space"
+        )
+        if verdict == "prose":
+            start: set[str] = self._burst.start
+            for option in self.question.options:
+                if (option.value in start) != (option.value in self.selected):
+                    self.toggle(option.value)
+            self.post_message(ProseIgnored(self.question.id))
+        elif verdict == "act" and index is not None:
             self.toggle(self.question.options[index].value)
             self.highlighted = index
 

@@ -1,0 +1,165 @@
+"""One case's brede intake: the only way an answer is written, cleared or marked not asked.
+
+Every write is an explicit act of the consultant (a chosen option, a typed and valid value, a
+clearing, a reason) and commits before the method returns: what the screen calls saved is on disk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from inburgering_tui.domain.answers import Invalid, validate
+from inburgering_tui.domain.case_rules import age_on
+from inburgering_tui.domain.forms import Form, Question, Section
+from inburgering_tui.domain.intake import CaseFacts, DomainStatus, IntakeWalk
+from inburgering_tui.store.models import Case
+from inburgering_tui.store.repository import Store, StoredAnswer
+
+
+class UnknownQuestion(LookupError):
+    """A question id the form does not have."""
+
+
+@dataclass(frozen=True)
+class Saved:
+    """The outcome of a write: ``changed`` is False when the store already held this."""
+
+    question_id: str
+    value: Any
+    changed: bool
+
+
+def case_facts(case: Case, today: date) -> CaseFacts:
+    """What the intake's skip logic may know about the case."""
+    return CaseFacts(doelgroep=case.doelgroep, age=age_on(case.date_of_birth, today))
+
+
+class IntakeSession:
+    """The intake of one case with one form, as the consultant walks it."""
+
+    def __init__(self, store: Store, form: Form, case_id: str, today: date) -> None:
+        case = store.get_case(case_id)
+        if case is None:
+            raise LookupError(case_id)
+        self.store, self.form, self.case, self.today = store, form, case, today
+        conversations = store.conversations(case_id)
+        # Answers are linked to the conversation they were given in: the latest one.
+        latest = conversations[-1] if conversations else None
+        self.conversation_id = latest.id if latest else None
+        # The interview language is set per conversation; without one, the case's first language.
+        if latest is not None:
+            self.interview_language = latest.interview_language
+        else:
+            self.interview_language = case.languages[0] if case.languages else "nl"
+        self.reload()
+
+    @property
+    def case_id(self) -> str:
+        return self.case.id
+
+    def reload(self) -> None:
+        """Read the answers and skipped domains again (after a write by this session or another)."""
+        self.answers: dict[str, StoredAnswer] = self.store.answers(self.case.id, self.form.id)
+        self.walk = IntakeWalk(
+            self.form,
+            case_facts(self.case, self.today),
+            self.answers,
+            self.store.skipped_sections(self.case.id, self.form.id),
+        )
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def section_of(self, question: Question) -> Section:
+        section = self.form.section_of(question.id)
+        if section is None:
+            raise UnknownQuestion(question.id)
+        return section
+
+    def question(self, question_id: str) -> Question:
+        question = self.form.question(question_id)
+        if question is None:
+            raise UnknownQuestion(question_id)
+        return question
+
+    def answer_for(self, question_id: str) -> StoredAnswer | None:
+        return self.answers.get(question_id)
+
+    def resume_point(self) -> tuple[Section, Question]:
+        """Where the consultant was; else the first open question of the first open domain."""
+        saved = self.store.position(self.case.id, self.form.id)
+        if saved:
+            section = self.form.section_of(saved)
+            question = self.form.question(saved)
+            if section and question and self.walk.is_visible(section, question):
+                return section, question
+        for section in self.walk.sections():
+            if self.walk.status(section) in (DomainStatus.NOT_STARTED, DomainStatus.PARTLY):
+                for question in self.walk.visible_questions(section):
+                    answer = self.walk.answer_for(question.id)
+                    if answer is None or not answer.settled:
+                        return section, question
+        section = self.walk.sections()[0]
+        first = self.walk.first_question(section)
+        assert first is not None  # a section has at least one question (the form model says so)
+        return section, first
+
+    def move_to(self, question: Question) -> None:
+        """Remember where the consultant is (not an answer: not audited)."""
+        self.store.set_position(self.case.id, self.form.id, question.id)
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def check(self, question: Question, raw: Any) -> Any:
+        """The value ``raw`` stands for, or :class:`Invalid` with the reason."""
+        return validate(question, raw, self.today)
+
+    def answer(self, question: Question, raw: Any) -> Saved | Invalid:
+        """Record what the person answered; an empty ``raw`` clears the answer."""
+        value = self.check(question, raw)
+        if isinstance(value, Invalid):
+            return value
+        return self._write(question, value, None)
+
+    def clear(self, question: Question) -> Saved:
+        """Take an answer (or a "not asked") back: saved and audited like any answer."""
+        return self._write(question, None, None)
+
+    def not_asked(self, question: Question, reason: str) -> Saved:
+        reason = reason.strip()
+        if not reason:
+            raise ValueError("a question not asked needs its reason")
+        return self._write(question, None, reason)
+
+    def skip_domain(self, section: Section, reason: str) -> None:
+        reason = reason.strip()
+        if not reason:
+            raise ValueError("a skipped domain needs its reason")
+        self.store.skip_section(self.case.id, self.form.id, section.id, reason)
+        self.reload()
+
+    def reopen_domain(self, section: Section) -> None:
+        self.store.skip_section(self.case.id, self.form.id, section.id, None)
+        self.reload()
+
+    def _write(self, question: Question, value: Any, reason: str | None) -> Saved:
+        current = self.answers.get(question.id)
+        held = (current.value, current.not_asked_reason) if current else (None, None)
+        if held == (value, reason):
+            return Saved(question.id, value, changed=False)
+        section = self.section_of(question)
+        self.store.save_answer(
+            self.case.id,
+            self.form.id,
+            self.form.version,
+            section.id,
+            question.id,
+            value,
+            not_asked_reason=reason,
+            conversation_id=self.conversation_id,
+        )
+        self.answers[question.id] = StoredAnswer(
+            question.id, section.id, self.form.version, value, reason
+        )
+        return Saved(question.id, value, changed=True)
