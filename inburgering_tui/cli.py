@@ -142,27 +142,29 @@ def cmd_cases_list(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_cases_import(args: argparse.Namespace, settings: Settings) -> None:
-    from inburgering_tui.domain.koppelingen import ImportFileError, plan_import, read_rows
+    from inburgering_tui.domain.koppelingen import ImportFileError
     from inburgering_tui.i18n.catalogs import _
+    from inburgering_tui.services.case_registration import import_file
 
     path: Path = args.file
     try:
-        rows = read_rows(path.name, path.read_bytes())
-    except (OSError, ImportFileError) as exc:
+        data = path.read_bytes()
+    except OSError as exc:
         raise CliError(str(exc)) from None
     store = open_store(Vault(), settings)
-    known_v, known_bsn = store.known_identifiers()
-    plan = plan_import(rows, date.today(), known_v, known_bsn)
-    # The file name, not its content, goes into the audit log.
-    created = store.create_cases(plan.accepted, source=path.name) if plan.accepted else []
-    store.close()
-    for rejected in plan.rejected:
+    try:
+        outcome = import_file(store, path.name, data, date.today())
+    except ImportFileError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        store.close()
+    for rejected in outcome.plan.rejected:
         reasons = "; ".join(
             f"{field}: {_(why.msgid).format(**why.params)}" for field, why in rejected.problems
         )
         print(f"row {rejected.row}: rejected: {reasons}", file=sys.stderr)
-    print(f"{len(created)} imported, {len(plan.rejected)} rejected")
-    if plan.rejected:
+    print(f"{len(outcome.created)} imported, {len(outcome.plan.rejected)} rejected")
+    if outcome.plan.rejected:
         raise SystemExit(1)
 
 

@@ -164,10 +164,12 @@ def _demo_pip(
     set_it: bool,
 ) -> None:
     """A PIP proposed from the intake; for a set one, completed, agreed and vastgesteld."""
+    from inburgering_tui.domain.answers import format_date
     from inburgering_tui.domain.case_facts import BIJSTAND_START, as_date, pip_inputs
     from inburgering_tui.domain.deadlines import LocalPractice
     from inburgering_tui.domain.pip import Kind
     from inburgering_tui.domain.pip_prefill import prefill
+    from inburgering_tui.services.pip_workflow import FIRST_REASON, PipWorkflow
     from inburgering_tui.store.pip_repository import PipStore
 
     practice = LocalPractice()
@@ -185,7 +187,7 @@ def _demo_pip(
     )
     pips = PipStore(store)
     if not set_it:
-        pips.save_draft(case_id, content.model_dump(mode="json"), "Eerste PIP na de brede intake")
+        pips.save_draft(case_id, content.model_dump(mode="json"), FIRST_REASON)
         return
     afspraken = [
         a.model_copy(
@@ -207,20 +209,21 @@ def _demo_pip(
             "afspraken": afspraken,
         }
     )
-    draft = pips.save_draft(
-        case_id, complete.model_dump(mode="json"), "Eerste PIP na de brede intake"
-    )
-    pips.record_agreement(
+    draft = pips.save_draft(case_id, complete.model_dump(mode="json"), FIRST_REASON)
+    workflow = PipWorkflow(store, form, case_id, practice, dagtekening)
+    problems = workflow.record_agreement(
         draft.id,
         {
             "person_name": f"{case.given_names} {case.family_name}",
-            "agreed_on": dagtekening.isoformat(),
+            "agreed_on": format_date(dagtekening),
             "interpreter_name": "tolk via TVCN",
             "interpreter_language": case.languages[0] if case.languages else "nl",
             "consultant": case.consultant,
         },
+        case.languages[0] if case.languages else "nl",
     )
-    pips.set_version(draft.id, dagtekening)
+    assert not problems, problems  # generated data: every field is there
+    workflow.set(draft.id, dagtekening)
 
 
 def populate(

@@ -148,6 +148,14 @@ class Store:
             rows = session.exec(select(Case.v_nummer, Case.bsn)).all()
         return {v for v, _ in rows if v}, {b for _, b in rows if b}
 
+    def case_with_identifier(self, name: str, value: str) -> str | None:
+        """The id of a case whose V-nummer (``name`` "v_nummer") or BSN ("bsn") is ``value``."""
+        if not value:
+            return None
+        column = {"v_nummer": Case.v_nummer, "bsn": Case.bsn}[name]
+        with self.session() as session:
+            return session.exec(select(Case.id).where(column == value).limit(1)).first()
+
     def get_case(self, case_id: str) -> Case | None:
         with self.session() as session:
             return session.get(Case, case_id)

@@ -8,15 +8,14 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Header, Input, Select, Static
 
 from inburgering_tui.domain.answers import format_date
-from inburgering_tui.domain.case_form import validate_case_fields
 from inburgering_tui.domain.case_rules import DOELGROEP_LABELS, LITERACY_LABELS, SEX_LABELS
 from inburgering_tui.i18n.catalogs import _
 from inburgering_tui.i18n.markers import N_
-from inburgering_tui.store.models import Case
+from inburgering_tui.services.case_registration import Case, register, update
+from inburgering_tui.tui.base import AppScreen
 from inburgering_tui.tui.dialogs.confirm import ConfirmDialog
 from inburgering_tui.tui.footer import KeyHints
 from inburgering_tui.tui.widgets.field import LabelledField
@@ -24,7 +23,7 @@ from inburgering_tui.tui.widgets.field import LabelledField
 DATE_HINT = "dd-mm-jjjj"
 
 
-class CaseFormScreen(Screen[None]):
+class CaseFormScreen(AppScreen[None]):
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Bewaren"), id="caseform.save", priority=True),
         Binding("escape", "cancel", N_("Terug"), id="caseform.cancel"),
@@ -79,12 +78,12 @@ class CaseFormScreen(Screen[None]):
         yield KeyHints()
 
     def on_mount(self) -> None:
-        store = self.app.require_store()  # type: ignore[attr-defined]
+        store = self.app.require_store()
         case = store.get_case(self.case_id) if self.case_id else None
         if case is not None:
             self._fill(case)
         else:
-            self.query_one("#consultant", Input).value = self.app.settings.consultant  # type: ignore[attr-defined]
+            self.query_one("#consultant", Input).value = self.app.settings.consultant
             self.query_one("#sex", Select).value = "onbekend"
             self.query_one("#literacy", Select).value = "onbekend"
         self._initial = self._raw()
@@ -109,7 +108,11 @@ class CaseFormScreen(Screen[None]):
         return raw
 
     def action_save(self) -> None:
-        result = validate_case_fields(self._raw(), self.app.today())  # type: ignore[attr-defined]
+        store, today = self.app.require_store(), self.app.today()
+        if self.case_id is None:
+            result = register(store, self._raw(), today)
+        else:
+            result = update(store, self.case_id, self._raw(), today)
         first_bad = None
         for field in self.query(LabelledField):
             name = str(field.control.id)
@@ -117,19 +120,17 @@ class CaseFormScreen(Screen[None]):
             field.show_error(_(problem.msgid).format(**problem.params) if problem else "")
             if problem and first_bad is None:
                 first_bad = field.control
-        if first_bad is not None:
-            first_bad.focus()
+        if result.case is None:
+            if first_bad is not None:
+                first_bad.focus()
             self.notify(_("Niet bewaard: verbeter de velden in rood."), severity="error")
             return
-        store = self.app.require_store()  # type: ignore[attr-defined]
         if self.case_id is None:
-            case = store.create_case(result.values)
             self.notify(_("Zaak aangemaakt."))
             from inburgering_tui.tui.screens.case import CaseScreen
 
-            self.app.switch_screen(CaseScreen(case.id))
+            self.app.switch_screen(CaseScreen(result.case.id))
         else:
-            store.update_case(self.case_id, result.values)
             self.notify(_("Gegevens bewaard."))
             self.dismiss()
 

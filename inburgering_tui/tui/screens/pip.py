@@ -13,7 +13,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import (
     Checkbox,
@@ -26,16 +25,8 @@ from textual.widgets import (
     TabPane,
 )
 
-from inburgering_tui.domain.answers import (
-    Invalid,
-    format_date,
-    format_hours,
-    parse_hours,
-    parse_optional_date,
-)
-from inburgering_tui.domain.case_facts import BIJSTAND_START, as_date, pip_inputs
-from inburgering_tui.domain.case_rules import age_on
-from inburgering_tui.domain.leerroute import LEERROUTE_LABELS, Leerroute, RouteAdvice
+from inburgering_tui.domain.answers import format_date, format_hours
+from inburgering_tui.domain.leerroute import LEERROUTE_LABELS
 from inburgering_tui.domain.pip import (
     KIND_LABELS,
     RESPONSIBLE,
@@ -45,16 +36,19 @@ from inburgering_tui.domain.pip import (
     Kind,
     Missing,
     PipContent,
-    PipContext,
     Theme,
-    missing,
     ontzorgen_applies,
 )
-from inburgering_tui.domain.pip_prefill import prefill
 from inburgering_tui.i18n.catalogs import _
 from inburgering_tui.i18n.markers import N_
+from inburgering_tui.services.pip_workflow import (
+    DATE_FIELDS,
+    TEXT_FIELDS,
+    PipWorkflow,
+    check_fields,
+)
 from inburgering_tui.store.models import PipVersion
-from inburgering_tui.store.pip_repository import PipStore
+from inburgering_tui.tui.base import AppScreen
 from inburgering_tui.tui.dialogs.afspraak import AfspraakDialog
 from inburgering_tui.tui.dialogs.confirm import ConfirmDialog
 from inburgering_tui.tui.dialogs.export_pdf import ExportPdfDialog
@@ -65,14 +59,9 @@ from inburgering_tui.tui.labels import show_date
 from inburgering_tui.tui.widgets.field import LabelledField
 
 SAVE_DELAY = 0.4
-FIRST_REASON = N_("Eerste PIP na de brede intake")
-TEXT_FIELDS = ("deviation_reason", "target_level", "provider", "contact_person",
-               "ontzorgen_extension_reason")  # fmt: skip
-HOUR_FIELDS = ("intensity_hours_week",)
-DATE_FIELDS = ("ontzorgen_evaluation", "waiting_since", "info_received")
 
 
-class PipScreen(Screen[None]):
+class PipScreen(AppScreen[None]):
     BINDINGS = [
         Binding("f2", "add_afspraak", N_("Afspraak +"), id="pip.add"),
         Binding("f3", "check", N_("Controleren"), id="pip.check"),
@@ -100,43 +89,23 @@ class PipScreen(Screen[None]):
     # -- data --------------------------------------------------------------------------------
 
     @property
-    def pips(self) -> PipStore:
-        return PipStore(self.app.require_store())  # type: ignore[attr-defined]
-
-    @property
     def editable(self) -> bool:
         return self.version is not None and self.version.status == "draft"
 
-    def _gather(self) -> tuple[PipContext, RouteAdvice, dict[str, Any]]:
+    def _workflow(self) -> PipWorkflow:
         app = self.app
-        store = app.require_store()  # type: ignore[attr-defined]
-        form = app.intake_form  # type: ignore[attr-defined]
-        practice = app.settings.local_practice  # type: ignore[attr-defined]
-        case = store.get_case(self.case_id)
-        answers = {q: a.value for q, a in store.answers(self.case_id, form.id).items()}
-        age = age_on(case.date_of_birth, app.today())  # type: ignore[attr-defined]
-        context, advice = pip_inputs(case, answers, age, practice)
-        return context, advice, answers
+        return PipWorkflow(
+            app.require_store(),
+            app.intake_form,
+            self.case_id,
+            app.settings.local_practice,
+            app.today(),
+        )
 
     def _load(self) -> None:
-        self.pip_context, self.advice, answers = self._gather()
-        versions = self.pips.versions(self.case_id)
-        draft = next((v for v in versions if v.status == "draft"), None)
-        if draft is None and not versions:
-            practice = self.app.settings.local_practice  # type: ignore[attr-defined]
-            proposal = prefill(
-                self.advice,
-                self.pip_context,
-                bijstand_start=as_date(answers.get(BIJSTAND_START)),
-                today=self.app.today(),  # type: ignore[attr-defined]
-                progress_interval_months=practice.progress_interval_months,
-            )
-            draft = self.pips.save_draft(
-                self.case_id, proposal.model_dump(mode="json"), FIRST_REASON
-            )
-            versions = [draft]
-        self.versions = versions
-        self.version = draft or versions[-1]
+        self.workflow = self._workflow()
+        self.pip_context, self.advice = self.workflow.context, self.workflow.advice
+        self.version, self.versions = self.workflow.open()
         self.content = PipContent.model_validate(self.version.content)
 
     # -- building ----------------------------------------------------------------------------
@@ -317,50 +286,31 @@ class PipScreen(Screen[None]):
             self._timer.stop()
         self._timer = self.set_timer(SAVE_DELAY, self._save_fields)
 
-    def _read_fields(self) -> tuple[dict[str, Any], dict[str, str]]:
-        values: dict[str, Any] = {}
-        errors: dict[str, str] = {}
+    def _raw_fields(self) -> dict[str, Any]:
         route = self.query_one("#leerroute", Select).value
-        values["leerroute"] = None if route is Select.NULL else Leerroute(str(route))
-        values["alfabetisering"] = self.query_one("#alfabetisering", Checkbox).value
-        for name in TEXT_FIELDS:
-            values[name] = self.query_one(f"#{name}", Input).value.strip()
-        for name in HOUR_FIELDS:
-            hours = parse_hours(self.query_one(f"#{name}", Input).value)
-            if isinstance(hours, Invalid):
-                errors[name] = _(hours.msgid).format(**hours.params)
-            else:
-                values[name] = hours
-        talks = self.query_one("#progress_talks_per_year", Input).value.strip()
-        if not talks.isdigit() or not 0 <= int(talks) <= 12:
-            errors["progress_talks_per_year"] = _(
-                "Vul een getal in van {min} tot en met {max}."
-            ).format(min=0, max=12)
-        else:
-            values["progress_talks_per_year"] = int(talks)
-        for name in DATE_FIELDS:
-            parsed = parse_optional_date(self.query_one(f"#{name}", Input).value)
-            if isinstance(parsed, Invalid):
-                errors[name] = _(parsed.msgid).format(**parsed.params)
-            else:
-                values[name] = parsed
-        return values, errors
+        raw: dict[str, Any] = {
+            "leerroute": None if route is Select.NULL else str(route),
+            "alfabetisering": self.query_one("#alfabetisering", Checkbox).value,
+        }
+        for name in (*TEXT_FIELDS, *DATE_FIELDS, "intensity_hours_week", "progress_talks_per_year"):
+            raw[name] = self.query_one(f"#{name}", Input).value
+        return raw
 
     def _save_fields(self) -> None:
-        values, errors = self._read_fields()
+        checked = check_fields(self._raw_fields())
         for field in self.query(LabelledField):
-            field.show_error(errors.get(str(field.control.id), ""))
-        if errors:
+            field.show_error(checked.errors.get(str(field.control.id), ""))
+        if checked.errors:
             self.query_one("#pip-state", Static).update(
                 "✘ " + _("Niet opgeslagen: verbeter de velden in rood")
             )
             return
-        self.content = self.content.model_copy(update=values)
+        self.content = self.content.model_copy(update=checked.values)
         self._store_content()
 
     def _store_content(self) -> None:
         assert self.version is not None
-        self.version = self.pips.save_draft(self.case_id, self.content.model_dump(mode="json"))
+        self.version = self.workflow.save(self.content)
         self.query_one("#pip-state", Static).update("✔ " + _("Concept opgeslagen"))
 
     def _current_theme(self) -> Theme:
@@ -424,7 +374,7 @@ class PipScreen(Screen[None]):
 
     def missing(self) -> list[Missing]:
         self._save_fields_now()
-        return missing(self.content, self.pip_context)
+        return self.workflow.missing(self.content)
 
     def _save_fields_now(self) -> None:
         if self._timer is not None:
@@ -482,8 +432,7 @@ class PipScreen(Screen[None]):
 
         def amend(reason: str | None) -> None:
             if reason:
-                assert self.version is not None
-                self.pips.save_draft(self.case_id, dict(self.version.content), reason)
+                self.workflow.amend(reason)
                 self._load()
                 self._fill()
                 self.query_one(TabbedContent).active = "tab-inburgering"

@@ -12,12 +12,9 @@ from datetime import date
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Header, Input, Select, Static
 
-from inburgering_tui.domain.answers import Invalid, format_date, parse_date
-from inburgering_tui.domain.calendar import add_days
-from inburgering_tui.domain.leerroute import route_change_allowed
+from inburgering_tui.domain.answers import format_date
 from inburgering_tui.domain.pip import PipContent
 from inburgering_tui.domain.pip_text import pip_text
 from inburgering_tui.i18n.bidi import app_reorders
@@ -30,7 +27,9 @@ from inburgering_tui.i18n.catalogs import (
 )
 from inburgering_tui.i18n.formatting import format_day
 from inburgering_tui.i18n.markers import N_
-from inburgering_tui.store.pip_repository import PipStore
+from inburgering_tui.services.pip_workflow import PipWorkflow
+from inburgering_tui.store.models import PipVersion
+from inburgering_tui.tui.base import AppScreen
 from inburgering_tui.tui.dialogs.confirm import ConfirmDialog
 from inburgering_tui.tui.dialogs.export_pdf import ExportPdfDialog
 from inburgering_tui.tui.footer import KeyHints
@@ -38,7 +37,7 @@ from inburgering_tui.tui.widgets.field import LabelledField
 from inburgering_tui.tui.widgets.script_text import ScriptText
 
 
-class PipReviewScreen(Screen[None]):
+class PipReviewScreen(AppScreen[None]):
     BINDINGS = [
         Binding("ctrl+s", "agree", N_("Akkoord vastleggen"), id="review.agree", priority=True),
         Binding("f7", "pdf", N_("PDF"), id="review.pdf"),
@@ -52,16 +51,24 @@ class PipReviewScreen(Screen[None]):
         self.version_id = version_id
 
     @property
-    def pips(self) -> PipStore:
-        return PipStore(self.app.require_store())  # type: ignore[attr-defined]
+    def workflow(self) -> PipWorkflow:
+        app = self.app
+        return PipWorkflow(
+            app.require_store(),
+            app.intake_form,
+            self.case_id,
+            app.settings.local_practice,
+            app.today(),
+        )
 
-    def _version(self):  # type: ignore[no-untyped-def]
-        return next(v for v in self.pips.versions(self.case_id) if v.id == self.version_id)
+    def _version(self) -> PipVersion:
+        return self.workflow.version(self.version_id)
 
     def compose(self) -> ComposeResult:
-        store = self.app.require_store()  # type: ignore[attr-defined]
+        store = self.app.require_store()
         conversations = store.conversations(self.case_id)
         case = store.get_case(self.case_id)
+        assert case is not None
         self.language = (
             conversations[-1].interview_language if conversations else (case.languages or ["nl"])[0]
         )
@@ -69,8 +76,8 @@ class PipReviewScreen(Screen[None]):
         version = self._version()
         content = PipContent.model_validate(version.content)
         agreement = version.agreement or {}
-        today = self.app.today()  # type: ignore[attr-defined]
-        reorder = app_reorders(self.app.settings.bidi, os.environ)  # type: ignore[attr-defined]
+        today = self.app.today()
+        reorder = app_reorders(self.app.settings.bidi, os.environ)
         yield Header()
         with VerticalScroll():
             yield Static(
@@ -122,9 +129,9 @@ class PipReviewScreen(Screen[None]):
             )
             yield LabelledField(
                 _("Consulent"),
-                Input(agreement.get("consultant", self.app.settings.consultant), id="consultant"),  # type: ignore[attr-defined]
+                Input(agreement.get("consultant", self.app.settings.consultant), id="consultant"),
                 required=True,
-            )  # type: ignore[attr-defined]
+            )
             yield Static("", id="review-state", markup=False)
             yield Static(
                 _(
@@ -140,25 +147,12 @@ class PipReviewScreen(Screen[None]):
             self.query_one("#review-state", Static).update("✔ " + _("Akkoord vastgelegd"))
 
     def action_agree(self) -> bool:
-        errors: dict[str, str] = {}
-        values = {
-            name: self.query_one(f"#{name}", Input).value.strip()
+        raw = {
+            name: self.query_one(f"#{name}", Input).value
             for name in ("person_name", "agreed_on", "interpreter_name", "consultant")
         }
-        for name in ("person_name", "consultant"):
-            if not values[name]:
-                errors[name] = _("Dit veld is verplicht.")
-        agreed = parse_date(values["agreed_on"])
-        if isinstance(agreed, Invalid):
-            errors["agreed_on"] = _(agreed.msgid).format(**agreed.params)
-        elif agreed > self.app.today():  # type: ignore[attr-defined]
-            errors["agreed_on"] = _(
-                "Deze datum ligt in de toekomst; vul een datum in tot en met vandaag."
-            )
-        if self.language != "nl" and not values["interpreter_name"]:
-            errors["interpreter_name"] = _(
-                "Het gesprek was met een tolk: vul de naam van de tolk in."
-            )
+        raw["interpreter_language"] = str(self.query_one("#interpreter_language", Select).value)
+        errors = self.workflow.record_agreement(self.version_id, raw, self.language)
         for field in self.query(LabelledField):
             field.show_error(errors.get(str(field.control.id), ""))
         if errors:
@@ -166,24 +160,22 @@ class PipReviewScreen(Screen[None]):
                 "✘ " + _("Niet vastgelegd: verbeter de velden in rood")
             )
             return False
-        values["agreed_on"] = agreed.isoformat()  # type: ignore[union-attr]
-        values["interpreter_language"] = str(self.query_one("#interpreter_language", Select).value)
-        self.pips.record_agreement(self.version_id, values)
         self.query_one("#review-state", Static).update("✔ " + _("Akkoord vastgelegd"))
         return True
 
     def action_set_pip(self) -> None:
         if not self._version().agreement and not self.action_agree():
             return
-        today: date = self.app.today()  # type: ignore[attr-defined]
-        refusal = self._route_change_refusal(today)
-        if refusal is not None:
-            self.notify(refusal, severity="error", timeout=8)
+        today: date = self.app.today()
+        workflow = self.workflow
+        refusals = workflow.refusals(self.version_id, today)
+        if refusals:
+            self.notify("\n".join(refusals), severity="error", timeout=8)
             return
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                version = self.pips.set_version(self.version_id, today)
+                version = workflow.set(self.version_id, today)
                 self.notify(
                     _("PIP versie {n} vastgesteld op {date}.").format(
                         n=version.number, date=format_date(today)
@@ -201,19 +193,6 @@ class PipReviewScreen(Screen[None]):
             ),
             confirmed,
         )
-
-    def _route_change_refusal(self, today: date) -> str | None:
-        """Rule T11: a later version may change the leerroute only within its window."""
-        first = self.pips.first_set(self.case_id)
-        latest = self.pips.latest_set(self.case_id)
-        if first is None or latest is None or first.dagtekening is None:
-            return None
-        old = PipContent.model_validate(latest.content).leerroute
-        new = PipContent.model_validate(self._version().content).leerroute
-        if old is None or new is None:
-            return None
-        why = route_change_allowed(old, new, add_days(first.dagtekening, 1), today)
-        return None if why is None else _(why.msgid).format(**why.params)
 
     def action_pdf(self) -> None:
         """The version under review as a PDF (a CONCEPT: it is not set yet) to read through."""
