@@ -21,6 +21,7 @@ from pydantic_settings import (
 from inburgering_tui.domain.deadlines import LocalPractice
 from inburgering_tui.i18n.bidi import BidiMode
 from inburgering_tui.i18n.catalogs import UI_LANGUAGES
+from inburgering_tui.package_data import forms_dir
 
 
 def config_path() -> Path:
@@ -29,7 +30,7 @@ def config_path() -> Path:
 
 
 def default_forms_dir() -> Path:
-    return Path(__file__).resolve().parents[1] / "forms"
+    return forms_dir()
 
 
 class Municipality(BaseModel):

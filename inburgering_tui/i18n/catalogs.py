@@ -1,7 +1,8 @@
 """Gettext catalogues, read from ``locales/*/LC_MESSAGES/inburgering.po`` and compiled in memory.
 
 Compiling at start-up (Babel's mofile writer into a buffer) means a fresh checkout needs no
-build step and a translator's edit to a ``.po`` file shows on the next start.
+build step and a translator's edit to a ``.po`` file shows on the next start; an installed
+wheel carries the same ``.po`` files (see :mod:`inburgering_tui.package_data`).
 Two languages are in play at once: the consultant's UI language, switched with
 :func:`set_ui_language`, and any interview language, looked up with :func:`translator`.
 """
@@ -12,19 +13,16 @@ import gettext
 import io
 from collections.abc import Callable
 from functools import cache
-from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from inburgering_tui.package_data import locales_dir
+
 DOMAIN = "inburgering"
 SOURCE_LANGUAGE = "nl"
 UI_LANGUAGES = ("nl", "en")
-
-
-def locales_dir() -> Path:
-    return Path(__file__).resolve().parents[2] / "locales"
 
 
 @cache
