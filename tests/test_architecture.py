@@ -34,10 +34,47 @@ def test_domain_imports_nothing_of_store_tui_or_export() -> None:
         assert bad == set(), f"{path.name} imports {bad}"
 
 
+def test_services_never_import_the_ui() -> None:
+    for path in (PACKAGE / "services").glob("*.py"):
+        bad = {
+            name
+            for name in _imports(path)
+            if name.startswith("inburgering_tui.tui") or name.split(".")[0] in {"textual", "rich"}
+        }
+        assert bad == set(), f"services/{path.name} imports {bad}"
+
+
+def test_screens_and_widgets_never_import_the_store_tables() -> None:
+    """Records reach the UI through the services; the tables and SQL stay below them."""
+    offenders = {
+        str(path.relative_to(PACKAGE)): bad
+        for path in (PACKAGE / "tui").rglob("*.py")
+        if (
+            bad := {
+                name
+                for name in _imports(path)
+                if name == "inburgering_tui.store.models"
+                or name.split(".")[0] in {"sqlalchemy", "sqlmodel", "sqlcipher3"}
+            }
+        )
+    }
+    assert offenders == {}
+
+
+def test_answers_are_written_only_by_the_intake_session() -> None:
+    """One way an answer reaches the store, so every path obeys the same rules."""
+    writers = sorted(
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if ".save_answer(" in path.read_text(encoding="utf-8")
+    )
+    assert writers == ["services/intake_session.py"]
+
+
 def test_core_modules_load_without_textual() -> None:
     modules = [
         f"inburgering_tui.{folder}.{path.stem}"
-        for folder in ("domain", "store", "i18n")
+        for folder in ("domain", "store", "i18n", "services")
         for path in (PACKAGE / folder).glob("*.py")
         if path.stem != "__init__"
     ] + ["inburgering_tui.overview", "inburgering_tui.demo"]

@@ -27,6 +27,8 @@ from inburgering_tui.store.models import PipVersion
 from inburgering_tui.store.pip_repository import PipStore
 from inburgering_tui.store.repository import Store
 
+__all__ = ["FieldCheck", "PipVersion", "PipWorkflow", "SetRefused", "check_fields"]
+
 FIRST_REASON = N_("Eerste PIP na de brede intake")
 TEXT_FIELDS = ("deviation_reason", "target_level", "provider", "contact_person",
                "ontzorgen_extension_reason")  # fmt: skip

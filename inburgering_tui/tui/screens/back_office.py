@@ -12,7 +12,7 @@ from inburgering_tui.domain.deadlines import LocalPractice
 from inburgering_tui.i18n.catalogs import _
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.overview import CaseOverview
-from inburgering_tui.store.office_sync import conflicted_case_ids
+from inburgering_tui.services.conflicts import conflicted_cases
 from inburgering_tui.tui.screens.case_list import CaseListScreen
 
 CONFLICTS = "conflicts"
@@ -39,7 +39,7 @@ class BackOfficeScreen(CaseListScreen):
 
     def before_reload(self) -> None:
         store = self.app.store  # type: ignore[attr-defined]
-        self._conflicted = set(conflicted_case_ids(store))
+        self._conflicted = conflicted_cases(store)
 
     def extra_cells(self, item: CaseOverview) -> list[Text]:
         if item.case.id in self._conflicted:

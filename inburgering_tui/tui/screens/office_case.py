@@ -3,7 +3,7 @@ the signed PDFs that arrived, and, when two laptops disagree, the conflict to re
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Literal
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,8 +14,7 @@ from inburgering_tui.domain.pip import THEME_LABELS, PipContent, Theme
 from inburgering_tui.i18n.catalogs import _
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.i18n.refusal import Refusal
-from inburgering_tui.store.models import CaseConflict
-from inburgering_tui.store.office_sync import open_conflicts, resolve_conflict
+from inburgering_tui.services.conflicts import ConflictView, conflict_of, resolve
 from inburgering_tui.store.pip_repository import PipStore
 from inburgering_tui.tui.labels import show_date
 from inburgering_tui.tui.screens.case import CaseScreen
@@ -32,7 +31,7 @@ class OfficeCaseScreen(CaseScreen):
         Binding("o", "take_incoming", N_("Conflict: andere versie overnemen"), id="office.take"),
     ]
 
-    conflict: CaseConflict | None = None
+    conflict: ConflictView | None = None
 
     def more_sections(self) -> ComposeResult:
         yield Static(_("PIP-versies"), classes="section-title")
@@ -65,12 +64,11 @@ class OfficeCaseScreen(CaseScreen):
         self.query_one("#conflict", Static).update(self._describe(conflict) if conflict else "")
         self.refresh_bindings()
 
-    def _conflict(self) -> CaseConflict | None:
-        store = self.app.require_store()  # type: ignore[attr-defined]
-        return next((c for c in open_conflicts(store) if c.case_id == self.case_id), None)
+    def _conflict(self) -> ConflictView | None:
+        return conflict_of(self.app.require_store(), self.case_id)  # type: ignore[attr-defined]
 
-    def _describe(self, conflict: CaseConflict) -> str:
-        changed = _differences(conflict.current_record or {}, conflict.incoming_record["data"])
+    def _describe(self, conflict: ConflictView) -> str:
+        changed = conflict.differing_parts
         return "\n".join(
             [
                 _(
@@ -78,7 +76,7 @@ class OfficeCaseScreen(CaseScreen):
                     "Beide versies zijn bewaard; kies met welke de zaak verdergaat."
                 ),
                 _("Andere versie van: {consultant}, binnengekomen {date}").format(
-                    consultant=conflict.consultant or "–", date=show_date(conflict.opened_at.date())
+                    consultant=conflict.consultant or "–", date=show_date(conflict.opened_on)
                 ),
                 _("Verschilt in: {parts}").format(parts=", ".join(changed) or "–"),
                 _("h: huidige versie houden · o: andere versie overnemen"),
@@ -98,7 +96,7 @@ class OfficeCaseScreen(CaseScreen):
     def action_take_incoming(self) -> None:
         self._resolve("incoming", _("De andere versie overnemen? De huidige blijft bewaard."))
 
-    def _resolve(self, take: str, question: str) -> None:
+    def _resolve(self, take: Literal["current", "incoming"], question: str) -> None:
         from inburgering_tui.tui.dialogs.confirm import ConfirmDialog
 
         conflict = self.conflict
@@ -109,7 +107,7 @@ class OfficeCaseScreen(CaseScreen):
             if not yes:
                 return
             try:
-                resolve_conflict(self.app.require_store(), conflict.id, take)  # type: ignore[attr-defined]
+                resolve(self.app.require_store(), conflict.id, take)  # type: ignore[attr-defined]
             except Refusal as refusal:
                 self.notify(str(refusal), severity="error")
                 return
@@ -117,21 +115,3 @@ class OfficeCaseScreen(CaseScreen):
             self.reload()
 
         self.app.push_screen(ConfirmDialog(question, _("Ja"), _("Nee")), answered)
-
-
-def _differences(current: dict[str, Any], incoming: dict[str, Any]) -> list[str]:
-    """Which parts of the case differ: field names of the person, else the part's name."""
-    parts: list[str] = []
-    for key in sorted(set(current) | set(incoming)):
-        if current.get(key) == incoming.get(key):
-            continue
-        if key == "case":
-            person_current, person_incoming = current.get(key, {}), incoming.get(key, {})
-            parts.extend(
-                field
-                for field in sorted(set(person_current) | set(person_incoming))
-                if person_current.get(field) != person_incoming.get(field) and field != "updated_at"
-            )
-        else:
-            parts.append(key)
-    return parts

@@ -44,10 +44,10 @@ from inburgering_tui.i18n.markers import N_
 from inburgering_tui.services.pip_workflow import (
     DATE_FIELDS,
     TEXT_FIELDS,
+    PipVersion,
     PipWorkflow,
     check_fields,
 )
-from inburgering_tui.store.models import PipVersion
 from inburgering_tui.tui.base import AppScreen
 from inburgering_tui.tui.dialogs.afspraak import AfspraakDialog
 from inburgering_tui.tui.dialogs.confirm import ConfirmDialog

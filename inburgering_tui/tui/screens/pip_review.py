@@ -27,8 +27,7 @@ from inburgering_tui.i18n.catalogs import (
 )
 from inburgering_tui.i18n.formatting import format_day
 from inburgering_tui.i18n.markers import N_
-from inburgering_tui.services.pip_workflow import PipWorkflow
-from inburgering_tui.store.models import PipVersion
+from inburgering_tui.services.pip_workflow import PipVersion, PipWorkflow
 from inburgering_tui.tui.base import AppScreen
 from inburgering_tui.tui.dialogs.confirm import ConfirmDialog
 from inburgering_tui.tui.dialogs.export_pdf import ExportPdfDialog
