@@ -46,7 +46,8 @@ def keys_for(question: Question, value: Any) -> list[str]:
     kind = question.type
     if kind in (AnswerType.TEXT, AnswerType.NUMBER, AnswerType.DATE):
         text = format_date(value) if kind == AnswerType.DATE else str(value).replace(".", ",")
-        return [*(_key(c) for c in text), "enter"]
+        # Enter starts a new line in a multi-line answer: PgDn goes on.
+        return [*(_key(c) for c in text), "pagedown" if question.multiline else "enter"]
     if kind == AnswerType.YESNO:
         return ["j" if value else "n", "enter"]
     if kind == AnswerType.SCALE:
@@ -80,7 +81,11 @@ def default_answer(question: Question, today: date) -> Any:
 async def answer_whole_intake(
     pilot: Pilot, persona: Callable[[Question], Any], *, limit: int = 600
 ) -> list[str]:
-    """Answer every question the intake screen shows until it says the intake has ended."""
+    """Answer every question the intake screen shows until it says the intake has ended.
+
+    At the end of each domain its summary is shown; the consultant goes on with PgDn."""
+    from inburgering_tui.tui.dialogs.domain_summary import DomainSummaryDialog
+
     screen = pilot.app.screen
     asked: list[str] = []
     for _ in range(limit):
@@ -89,6 +94,9 @@ async def answer_whole_intake(
         asked.append(question.id)
         await pilot.press(*keys_for(question, persona(question)))
         await pilot.pause()
+        if isinstance(pilot.app.screen, DomainSummaryDialog):
+            await pilot.press("pagedown")
+            await pilot.pause()
         if screen.question is question and screen.section is section:  # type: ignore[attr-defined]
-            return asked  # Enter on the last question leaves the consultant there
+            return asked  # going on from the last question leaves the consultant there
     raise AssertionError("the intake did not end")

@@ -308,7 +308,7 @@ def _record(
 def _check_values_and_order(name: str, data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """What a pattern cannot say: every date exists (no 30 February), and the rows stand in
     the fixed order, so the record is exactly what the case gives when read back."""
-    for key in ("case", *(part.key for part in PARTS)):
+    for key in ("case", *(part.key for part in PARTS if part.key in data)):
         if not _numbers_fit(data[key]):
             raise BundleError(N_("{name}: een getal in {part} is te groot"), name=name, part=key)
     try:
@@ -320,7 +320,7 @@ def _check_values_and_order(name: str, data: dict[str, Any]) -> dict[str, list[d
             part=_first_bad_part(data),
         ) from None
     for part in PARTS:
-        keys = [order_key(part, row) for row in data[part.key]]
+        keys = [order_key(part, row) for row in data.get(part.key, [])]
         if keys != sorted(keys):
             raise BundleError(
                 N_("{name}: de rijen van {part} staan niet in de vaste volgorde"),
@@ -332,7 +332,7 @@ def _check_values_and_order(name: str, data: dict[str, Any]) -> dict[str, list[d
 
 def _first_bad_part(data: dict[str, Any]) -> str:
     parts = [("case", CASE_TABLE, [data["case"]])]
-    parts += [(part.key, part.table, data[part.key]) for part in PARTS]
+    parts += [(part.key, part.table, data.get(part.key, [])) for part in PARTS]
     for key, table, items in parts:
         try:
             for item in items:

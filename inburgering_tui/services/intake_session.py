@@ -17,6 +17,9 @@ from inburgering_tui.domain.intake import CaseFacts, DomainStatus, IntakeWalk
 from inburgering_tui.store.models import Case
 from inburgering_tui.store.repository import Store, StoredAnswer
 
+QUESTION, DOMAIN = "question", "domain"  # what a note is about
+NOTE_MAX_LENGTH = 4000
+
 
 class UnknownQuestion(LookupError):
     """A question id the form does not have."""
@@ -62,6 +65,7 @@ class IntakeSession:
     def reload(self) -> None:
         """Read the answers and skipped domains again (after a write by this session or another)."""
         self.answers: dict[str, StoredAnswer] = self.store.answers(self.case.id, self.form.id)
+        self.notes: dict[tuple[str, str], str] = self.store.notes(self.case.id, self.form.id)
         self.walk = IntakeWalk(
             self.form,
             case_facts(self.case, self.today),
@@ -109,7 +113,33 @@ class IntakeSession:
         """Remember where the consultant is (not an answer: not audited)."""
         self.store.set_position(self.case.id, self.form.id, question.id)
 
+    def question_note(self, question: Question) -> str:
+        return self.notes.get((QUESTION, question.id), "")
+
+    def domain_note(self, section: Section) -> str:
+        return self.notes.get((DOMAIN, section.id), "")
+
     # -- writing -------------------------------------------------------------------------------
+
+    def note_question(self, question: Question, text: str) -> None:
+        """The consultant's own note on a question (empty: no note). Never read aloud."""
+        self._note(QUESTION, question.id, text)
+
+    def note_domain(self, section: Section, text: str) -> None:
+        """The consultant's own note on a life domain (empty: no note). Never read aloud."""
+        self._note(DOMAIN, section.id, text)
+
+    def _note(self, kind: str, subject: str, text: str) -> None:
+        text = text.strip()
+        if len(text) > NOTE_MAX_LENGTH:
+            raise ValueError(f"a note holds at most {NOTE_MAX_LENGTH} characters")
+        if self.notes.get((kind, subject), "") == text:
+            return
+        self.store.set_note(self.case.id, self.form.id, kind, subject, text)
+        if text:
+            self.notes[(kind, subject)] = text
+        else:
+            self.notes.pop((kind, subject), None)
 
     def check(self, question: Question, raw: Any) -> Any:
         """The value ``raw`` stands for, or :class:`Invalid` with the reason."""

@@ -87,6 +87,17 @@ class SectionSkip(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+class Note(SQLModel, table=True):
+    """The consultant's own note on a question or a life domain: never read to the person."""
+
+    case_id: str = Field(foreign_key="case.id", primary_key=True, ondelete="CASCADE")
+    form_id: str = Field(primary_key=True)
+    kind: str = Field(primary_key=True)  # "question" or "domain"
+    subject: str = Field(primary_key=True)  # the question's or the section's id
+    text: str
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
 class IntakePosition(SQLModel, table=True):
     """Where the consultant was in a case's intake, so reopening returns them there."""
 

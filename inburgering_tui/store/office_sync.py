@@ -220,7 +220,7 @@ def _check_row_ids(conn: Connection, records: Sequence[dict[str, Any]]) -> None:
     for part in PARTS:
         if "id" not in part.table.c or "id" in part.leave_out:
             continue
-        incoming = {row["id"]: r["case_id"] for r in records for row in r["data"][part.key]}
+        incoming = {row["id"]: r["case_id"] for r in records for row in r["data"].get(part.key, [])}
         ids = list(incoming)
         for start in range(0, len(ids), BATCH):
             query = select(part.table.c.id, part.table.c.case_id).where(

@@ -22,6 +22,7 @@ from inburgering_tui.store.models import (
     Conversation,
     HouseholdMember,
     Invitation,
+    Note,
     PipVersion,
     ProgressTalk,
     SectionSkip,
@@ -37,6 +38,9 @@ class Part:
     table: Table
     order: tuple[str, ...]
     leave_out: tuple[str, ...] = ()  # local row ids and blobs that travel elsewhere
+    # A part added after format version 1 is left out of a record while it has no rows, so a
+    # case without them keeps the record (and hash) an older version of the app gives it.
+    optional: bool = False
 
 
 def _table(model: Any) -> Table:
@@ -50,6 +54,7 @@ PARTS: tuple[Part, ...] = (
     Part("conversations", _table(Conversation), ("id",)),
     Part("answers", _table(Answer), ("form_id", "question_id"), leave_out=("id",)),
     Part("skipped_sections", _table(SectionSkip), ("form_id", "section_id")),
+    Part("notes", _table(Note), ("form_id", "kind", "subject"), optional=True),
     Part("invitations", _table(Invitation), ("id",)),
     Part("pip_versions", _table(PipVersion), ("number",)),
     Part("progress_talks", _table(ProgressTalk), ("id",)),
@@ -107,7 +112,7 @@ def record_rows(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """A record's data as column values per table ("case" and every part's key)."""
     rows = {"case": [row_from_json(CASE_TABLE, data["case"])]}
     for part in PARTS:
-        rows[part.key] = [row_from_json(part.table, item) for item in data[part.key]]
+        rows[part.key] = [row_from_json(part.table, item) for item in data.get(part.key, [])]
     return rows
 
 
@@ -135,6 +140,8 @@ def read_records(conn: Connection, case_ids: Sequence[str]) -> dict[str, dict[st
     for record in records.values():
         for part in PARTS:
             record[part.key].sort(key=lambda row, part=part: order_key(part, row))
+            if part.optional and not record[part.key]:
+                del record[part.key]
     return records
 
 

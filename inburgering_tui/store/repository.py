@@ -25,6 +25,7 @@ from inburgering_tui.store.models import (
     HouseholdMember,
     IntakePosition,
     Invitation,
+    Note,
     SectionSkip,
     SignedDocument,
     utcnow,
@@ -364,6 +365,32 @@ class Store:
                 row.updated_at = utcnow()
                 session.add(row)
                 self.audit(session, "section.skip", case_id, f"{form_id}/{section_id}")
+            _touch_case(session, case_id)
+            session.commit()
+
+    def notes(self, case_id: str, form_id: str) -> dict[tuple[str, str], str]:
+        """The consultant's notes of a case's intake by (kind, subject)."""
+        query = select(Note).where(Note.case_id == case_id, Note.form_id == form_id)
+        with self.session() as session:
+            return {(row.kind, row.subject): row.text for row in session.exec(query).all()}
+
+    def set_note(self, case_id: str, form_id: str, kind: str, subject: str, text: str) -> None:
+        """Keep (or with an empty text remove) a note on a question or a life domain."""
+        with self.session() as session:
+            row = session.get(Note, (case_id, form_id, kind, subject))
+            if not text:
+                if row is None:
+                    return
+                session.delete(row)
+                self.audit(session, "note.clear", case_id, f"{form_id}/{kind}/{subject}")
+            else:
+                row = row or Note(
+                    case_id=case_id, form_id=form_id, kind=kind, subject=subject, text=text
+                )
+                row.text = text
+                row.updated_at = utcnow()
+                session.add(row)
+                self.audit(session, "note.set", case_id, f"{form_id}/{kind}/{subject}")
             _touch_case(session, case_id)
             session.commit()
 

@@ -22,6 +22,9 @@ from inburgering_tui.i18n.catalogs import _, language_name, ngettext, translator
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.services.intake_session import IntakeSession
 from inburgering_tui.tui.base import AppScreen
+from inburgering_tui.tui.dialogs.domain_summary import DomainSummaryDialog, SummaryChoice
+from inburgering_tui.tui.dialogs.find_question import Findable, FindQuestionDialog
+from inburgering_tui.tui.dialogs.note import NoteDialog
 from inburgering_tui.tui.dialogs.reason import ReasonDialog
 from inburgering_tui.tui.footer import KeyHints
 from inburgering_tui.tui.messages import AnswerEdited, ProseIgnored
@@ -61,6 +64,10 @@ class IntakeScreen(AppScreen[None]):
             id="intake.skip_domain",
             priority=True,
         ),
+        Binding("f4", "note", N_("Notitie"), id="intake.note"),
+        Binding("f5", "domain_note", N_("Notitie bij onderwerp"), id="intake.domain_note"),
+        Binding("f6", "summary", N_("Samenvatting onderwerp"), id="intake.summary"),
+        Binding("ctrl+f", "find", N_("Vraag zoeken"), id="intake.find", priority=True),
         Binding("escape", "back", N_("Terug"), id="intake.back"),
     ]
 
@@ -110,6 +117,7 @@ class IntakeScreen(AppScreen[None]):
                 yield Vertical(id="answer-slot")
                 yield Label("", id="answer-error", classes="error", markup=False)
                 yield Static("", id="save-state", markup=False)
+                yield Static("", id="question-note", classes="consultant-note", markup=False)
                 with Horizontal(id="help-columns", classes="language-columns"):
                     with Vertical(classes="consultant-column"):
                         yield Static("", id="question-help", markup=False)
@@ -167,6 +175,7 @@ class IntakeScreen(AppScreen[None]):
         self.query_one("#question-pane", VerticalScroll).scroll_home(animate=False)
         self.query_one("#answer-error", Label).update("")
         self._show_saved_state(answer)
+        self._show_note(question)
         self._show_historical(section)
         self.query_one(DomainSidebar).show(self.walk, section.id)
         self.intake.move_to(question)
@@ -205,6 +214,12 @@ class IntakeScreen(AppScreen[None]):
             state.update("✔ " + _("Opgeslagen"))
         else:
             state.update(_("Nog geen antwoord"))
+
+    def _show_note(self, question: Question) -> None:
+        note = self.intake.question_note(question)
+        self.query_one("#question-note", Static).update(
+            "✎ " + _("Notitie (alleen voor u): {note}").format(note=note) if note else ""
+        )
 
     def _show_historical(self, section: Section) -> None:
         """Answers to questions this form version no longer has: shown where they were given."""
@@ -329,7 +344,7 @@ class IntakeScreen(AppScreen[None]):
             self._show(self.section, following)
             return
         self._domain_finished(self.section)
-        self.action_next_domain(settled=True)
+        self._show_summary(self.section, at_end=True)
 
     def _domain_finished(self, section: Section) -> None:
         missing = self.walk.missing_required(section)
@@ -389,6 +404,77 @@ class IntakeScreen(AppScreen[None]):
             return
         open_questions = [q for q in shown if not ((a := self.walk.answer_for(q.id)) and a.settled)]
         self._show(section, (open_questions or shown)[0])
+
+    # -- the consultant's tools ---------------------------------------------------------------
+
+    def action_note(self) -> None:
+        question = self.question
+        if question is None or not self._settle_current():
+            return
+
+        def keep(text: str | None) -> None:
+            if text is not None:
+                self.intake.note_question(question, text)
+                self._show_note(question)
+
+        self.app.push_screen(
+            NoteDialog(_("Notitie bij de vraag"), self.intake.question_note(question)), keep
+        )
+
+    def action_domain_note(self) -> None:
+        section = self.section
+        if section is None or not self._settle_current():
+            return
+
+        def keep(text: str | None) -> None:
+            if text is not None:
+                self.intake.note_domain(section, text)
+
+        self.app.push_screen(
+            NoteDialog(
+                _("Notitie bij {domain}").format(domain=_(section.title)),
+                self.intake.domain_note(section),
+            ),
+            keep,
+        )
+
+    def action_summary(self) -> None:
+        if self.section is not None and self._settle_current():
+            self._show_summary(self.section, at_end=False)
+
+    def _show_summary(self, section: Section, *, at_end: bool) -> None:
+        """The domain's answers before leaving it; from there any answer can be opened."""
+
+        def chosen(choice: SummaryChoice | None) -> None:
+            if choice is None:
+                return
+            if choice.action == "open" and choice.question is not None:
+                self._show(section, choice.question)
+            elif choice.action == "next":
+                self.action_next_domain(settled=True)
+
+        self.app.push_screen(
+            DomainSummaryDialog(self.intake, section, self.domain_warnings(section)), chosen
+        )
+
+    def domain_warnings(self, section: Section) -> list[str]:
+        """Warnings of the checks across questions, for the summary (none declared yet)."""
+        return []
+
+    def action_find(self) -> None:
+        if not self._settle_current():
+            return
+        items = [
+            Findable(section, question, self.walk.is_visible(section, question))
+            for section in self.walk.sections()
+            for question in section.all_questions
+        ]
+
+        def go(found: Findable | None) -> None:
+            if found is not None and found.shown:
+                self._show(found.section, found.question)
+
+        self.app.push_screen(FindQuestionDialog(items), go)
 
     def action_not_asked(self) -> None:
         if self.question is None or self.section is None:

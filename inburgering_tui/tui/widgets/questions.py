@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from textual import events, on
 from textual.binding import Binding
-from textual.widgets import Input, OptionList, SelectionList
+from textual.widgets import Input, OptionList, SelectionList, TextArea
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
@@ -63,6 +63,31 @@ class TextAnswer(Input):
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.post_message(AnswerEdited(self.question.id, event.value, final=True))
+
+
+class LongTextAnswer(TextArea):
+    """A multi-line text answer: Enter starts a new line; PgDn goes on, Tab leaves the field."""
+
+    def __init__(self, question: Question, value: Any) -> None:
+        super().__init__(
+            display_value(question, value),
+            soft_wrap=True,
+            tab_behavior="focus",
+            classes="answer long-answer",
+        )
+        self.question = question
+
+    @property
+    def raw(self) -> Any:
+        return self.text
+
+    def on_mount(self) -> None:
+        self.move_cursor(self.document.end)
+
+    @on(TextArea.Changed)
+    def _changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        self.post_message(AnswerEdited(self.question.id, self.text, final=False))
 
 
 class ChoiceAnswer(OptionList):
@@ -269,9 +294,27 @@ def _key_index(event: events.Key, question: Question, count: int) -> int | None:
     return None
 
 
-def answer_widget(question: Question, value: Any) -> TextAnswer | ChoiceAnswer | MultiAnswer:
+def answer_widget(
+    question: Question, value: Any
+) -> TextAnswer | LongTextAnswer | ChoiceAnswer | MultiAnswer:
     if question.type in (AnswerType.CHOICE, AnswerType.YESNO, AnswerType.SCALE):
         return ChoiceAnswer(question, value)
     if question.type == AnswerType.MULTI:
         return MultiAnswer(question, value)
+    if question.type == AnswerType.TEXT and question.multiline:
+        return LongTextAnswer(question, value)
     return TextAnswer(question, value)
+
+
+def answer_text(question: Question, value: Any, translate: Callable[[str], str] = _) -> str:
+    """A stored answer as the consultant reads it back: option labels, not codes."""
+    if value is None:
+        return ""
+    if question.type in (AnswerType.CHOICE, AnswerType.YESNO, AnswerType.SCALE):
+        choices = _choice_values(question)
+        if value in choices:
+            label = _choice_labels(question, translate)[choices.index(value)]
+            return f"{value} – {label}" if question.type == AnswerType.SCALE else label
+    if question.type == AnswerType.MULTI and isinstance(value, list):
+        return ", ".join(translate(question.option_label(v)) for v in value)
+    return display_value(question, value)
