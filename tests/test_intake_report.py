@@ -263,3 +263,47 @@ async def test_the_report_is_made_from_the_case_screen(
     assert NOT_ASKED in text
     assert ("Rugpijn-GEHEIM" in text) is not without
     assert events[-1] == ("export.intake_report", "without_health" if without else "with_health")
+
+
+def test_a_report_that_cannot_be_written_says_why_and_changes_nothing(
+    isolated: Path, tmp_path: Path, intake_form: Form
+) -> None:
+    case_id = _case(isolated, intake_form)
+    blocker = tmp_path / "geen-map"
+    blocker.write_text("een bestand, geen map")
+    result = run("intake-report", case_id[:8], "--out", str(blocker / "verslag.pdf"))
+    assert result.returncode == 2
+    assert "Kan " in result.stderr and "niet schrijven" in result.stderr
+    assert "Nasser" not in result.stderr  # no personal data in the message
+    unknown = run("intake-report", "zzzz")
+    assert unknown.returncode == 2 and "no case matches" in unknown.stderr
+    store = Vault(isolated).unlock(PASSPHRASE)
+    assert "export.intake_report" not in [e.action for e in store.audit_events(case_id)]
+    store.close()
+
+
+async def test_the_dialog_says_why_a_report_failed_and_may_try_again(
+    isolated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from inburgering_tui.domain.form_loader import load_forms
+    from inburgering_tui.settings import default_forms_dir
+
+    from .pilot import SIZE, make_app
+
+    blocker = tmp_path / "exports"
+    blocker.write_text("een bestand, geen map")
+    monkeypatch.setenv("INBURGERING_EXPORTS_DIR", str(blocker / "sub"))
+    forms = load_forms(default_forms_dir())
+    _case(isolated, forms["brede-intake"])
+    vault = Vault(isolated)
+    app = make_app(vault, forms, store=vault.unlock(PASSPHRASE))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "r")
+        await pilot.pause()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        state = str(app.screen.query_one("#report-state").render())
+        assert "kon niet worden gemaakt" in state and "niet schrijven" in state
+        choices = app.screen.query_one("#report-kind")
+        assert not choices.disabled and choices.has_focus  # the consultant may try again
