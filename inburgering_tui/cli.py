@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from inburgering_tui.cli_support import CliError, forms_for, open_store
+from inburgering_tui.cli_support import CliError, find_case, forms_for, open_store
 from inburgering_tui.cli_sync import add_commands as add_sync_commands
 from inburgering_tui.cli_trust import (
     cmd_audit_verify,
@@ -168,6 +168,28 @@ def cmd_cases_import(args: argparse.Namespace, settings: Settings) -> None:
         raise SystemExit(1)
 
 
+def cmd_intake_report(args: argparse.Namespace, settings: Settings) -> None:
+    from inburgering_tui.export.intake_report_export import ReportError, export_intake_report
+
+    store = open_store(Vault(), settings)
+    try:
+        result = export_intake_report(
+            store,
+            forms_for(settings)[settings.intake_form],
+            settings,
+            find_case(store, args.case),
+            out=args.out,
+            today=date.today(),
+            without_health=args.without_health,
+        )
+    except ReportError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        store.close()
+    kind = "without health data" if result.without_health else "with health data"
+    print(f"{result.path} (intake report, {kind}, {result.pages} pages)")
+
+
 def cmd_follow(args: argparse.Namespace, settings: Settings) -> None:
     from inburgering_tui.i18n.catalogs import available_languages
     from inburgering_tui.tui.follow import FollowApp
@@ -283,6 +305,18 @@ def build_parser() -> argparse.ArgumentParser:
     pdf.add_argument("case", help="the case id, or its first characters")
     pdf.add_argument("--out", type=Path, help="output file (default: exports/)")
     pdf.set_defaults(handler=cmd_pdf)
+
+    report = commands.add_parser(
+        "intake-report", help="the written record of the brede intake (PDF, not signed)"
+    )
+    report.add_argument("case", help="the case id, or its first characters")
+    report.add_argument("--out", type=Path, help="output file (default: exports/)")
+    report.add_argument(
+        "--without-health",
+        action="store_true",
+        help="leave the health domains out (for copies that must not carry health data)",
+    )
+    report.set_defaults(handler=cmd_intake_report)
 
     verify = commands.add_parser("verify", help="check a signed PIP PDF")
     verify.add_argument("file", type=Path)

@@ -22,6 +22,16 @@ class Invalid:
     params: dict[str, Any] = field(default_factory=dict)
 
 
+YES, NO = N_("Ja"), N_("Nee")
+# The 1-5 score of the Zelfredzaamheidsmatrix (003), as the form's SCORE_HELP names its steps.
+SCALE_LABELS = {
+    1: N_("acute problematiek"),
+    2: N_("niet zelfredzaam"),
+    3: N_("beperkt zelfredzaam"),
+    4: N_("voldoende zelfredzaam"),
+    5: N_("volledig zelfredzaam"),
+}
+
 _DATE_DMY = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s*$")
 _DATE_ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
 
@@ -142,6 +152,23 @@ def display_value(question: Question, value: Any) -> str:
     if question.type == AnswerType.NUMBER:
         return _plain(value).replace(".", ",")
     return str(value)
+
+
+def answer_text(question: Question, value: Any) -> str:
+    """The stored value as a Dutch reader sees it (the intake report): the form's option labels,
+    Ja/Nee, a score out of 5; everything else as :func:`display_value` writes it."""
+    if value is None:
+        return ""
+    if question.type == AnswerType.YESNO:
+        return YES if value else NO
+    if question.type == AnswerType.CHOICE:
+        return question.option_label(str(value))
+    if question.type == AnswerType.MULTI:
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(question.option_label(str(v)) for v in values)
+    if question.type == AnswerType.SCALE:
+        return f"{value} van 5"
+    return display_value(question, value)
 
 
 def parse_optional_date(text: str) -> date | Invalid | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from reportlab.platypus import Flowable
 
 from inburgering_tui.export.fonts import runs, width
-from inburgering_tui.i18n.bidi import display_line, is_rtl
+from inburgering_tui.i18n.bidi import display_line, display_ltr_line, is_rtl
 
 
 class ScriptParagraph(Flowable):
@@ -52,7 +52,11 @@ class ScriptParagraph(Flowable):
         canvas = self.canv
         suffix = "-Bold" if self.bold else ""
         for number, logical in enumerate(self.lines):
-            shown = display_line(logical, rtl=self.rtl, reorder=True)
+            shown = (
+                display_line(logical, rtl=True, reorder=True)
+                if self.rtl
+                else display_ltr_line(logical)
+            )
             y = self.height - (number + 1) * self.leading + (self.leading - self.size) / 2
             x = self.width - width(shown, self.size, self.bold) if self.rtl else 0.0
             for family, piece in runs(shown):

@@ -89,6 +89,30 @@ def display_line(line: str, *, rtl: bool, reorder: bool) -> str:
     return shown.replace(LRI, "").replace(PDI, "")
 
 
+def display_ltr_line(line: str) -> str:
+    """A left-to-right line holding right-to-left runs (an Arabic word in a Dutch sentence), for
+    a renderer that does no bidi (the PDF): the runs shaped and reordered, the line kept LTR."""
+    if not any(_is_arabic(char) for char in line):
+        return line
+    return get_display(arabic_reshaper.reshape(line), base_dir="L")
+
+
+def first_strong_rtl(text: str) -> bool:
+    """Whether ``text`` reads right to left by its first letter (the bidi algorithm's rule P2),
+    for free text typed in any script, whatever the interview language."""
+    for char in text:
+        if _is_arabic(char):
+            return True
+        if char.isalpha():
+            return False
+    return False
+
+
+def _is_arabic(char: str) -> bool:
+    code = ord(char)
+    return 0x0600 <= code <= 0x08FF or 0xFB50 <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFC
+
+
 def layout(text: str, width: int, *, rtl: bool, reorder: bool) -> list[str]:
     """Wrap in logical order, then make each line display-ready (right-aligned when RTL)."""
     lines = [display_line(line, rtl=rtl, reorder=reorder) for line in wrap_logical(text, width)]

@@ -471,6 +471,13 @@ class Store:
             self.audit(session, "document.signed", case_id, document.sha256[:16])
             session.commit()
 
+    def record_export(self, case_id: str, what: str, detail: str) -> None:
+        """An export that takes a case's data out of the store (a report, a copy): audited, the
+        case itself unchanged. ``detail`` names the kind of copy, never its contents."""
+        with self.session() as session:
+            self.audit(session, f"export.{what}", case_id, detail)
+            session.commit()
+
     # -- audit -----------------------------------------------------------------------------
 
     def audit_events(self, case_id: str | None = None) -> Sequence[AuditEvent]:

@@ -47,6 +47,7 @@ class CaseScreen(Screen[None]):
         Binding("u", "invitation", N_("Uitnodiging"), id="case.invitation"),
         Binding("p", "pip", N_("PIP"), id="case.pip"),
         Binding("v", "progress_talk", N_("Voortgangsgesprek"), id="case.progress"),
+        Binding("r", "intake_report", N_("Verslag intake"), id="case.intake_report"),
         Binding("escape", "back", N_("Terug"), id="case.back"),
     ]
 
@@ -231,6 +232,11 @@ class CaseScreen(Screen[None]):
                 self.reload()
 
         self.app.push_screen(ProgressDialog(), recorded)
+
+    def action_intake_report(self) -> None:
+        from inburgering_tui.tui.dialogs.intake_report import IntakeReportDialog
+
+        self.app.push_screen(IntakeReportDialog(self.case_id))
 
     def action_back(self) -> None:
         self.dismiss()

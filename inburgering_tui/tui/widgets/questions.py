@@ -16,21 +16,12 @@ from textual.widgets import Input, OptionList, SelectionList, TextArea
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
-from inburgering_tui.domain.answers import display_value
+from inburgering_tui.domain.answers import NO, SCALE_LABELS, YES, display_value
 from inburgering_tui.domain.forms import AnswerType, Question
 from inburgering_tui.i18n.catalogs import _
 from inburgering_tui.i18n.formatting import format_number
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.tui.messages import AnswerEdited, ProseIgnored
-
-YES, NO = N_("Ja"), N_("Nee")
-SCALE_LABELS = {
-    1: N_("acute problematiek"),
-    2: N_("niet zelfredzaam"),
-    3: N_("beperkt zelfredzaam"),
-    4: N_("voldoende zelfredzaam"),
-    5: N_("volledig zelfredzaam"),
-}
 
 
 class TextAnswer(Input):
