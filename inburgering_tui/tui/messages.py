@@ -22,3 +22,8 @@ class StoreUnlocked(Message):
     """The unlock screen opened the store."""
 
     store: Any
+
+
+@dataclass
+class WorkProgressed(Message):
+    """A worker thread has news of its progress; the screen takes the newest at its own pace."""
