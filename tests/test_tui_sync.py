@@ -71,6 +71,7 @@ async def test_the_consultant_writes_a_bundle_and_reads_the_receipt(
         await pilot.press("o")
         await type_text(pilot, outcome.receipt.name)
         await pilot.press("enter")
+        await app.workers.wait_for_complete()  # the signature is checked in a worker
         await pilot.pause()
         assert "4 zaken zijn door de backoffice bevestigd" in str(
             app.screen.query_one("#receipt-state").render()

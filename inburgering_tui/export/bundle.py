@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +24,7 @@ from inburgering_tui.export.bundle_format import (
     peek_bundle_id,
     unpack,
 )
+from inburgering_tui.export.files import write_atomically
 from inburgering_tui.export.pki import Identity, load_identity
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.i18n.refusal import Refusal
@@ -43,6 +42,9 @@ from inburgering_tui.store.records import document_contents
 from inburgering_tui.store.repository import Store
 
 Progress = Callable[[float], None]
+# Called between steps while nothing is written yet; it raises to stop the work there (the
+# TUI's Esc). After the last call a job runs to its end: a bundle on disk is marked exported.
+Checkpoint = Callable[[], None]
 RECEIPT_FORMAT = "inburgering-sync-receipt"
 
 
@@ -58,18 +60,6 @@ class BundleWritten:
     documents: int
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    # A temporary name of its own: two imports of one bundle may write the same receipt at once.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".partial", delete=False
-    ) as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(handle.name, path)
-
-
 def export_bundle(
     store: Store,
     *,
@@ -80,6 +70,7 @@ def export_bundle(
     out: Path | None = None,
     everything: bool = False,
     progress: Progress = lambda _done: None,
+    checkpoint: Checkpoint = lambda: None,
 ) -> BundleWritten:
     """Write the next bundle; its cases are marked synced only once the file is on disk."""
     sync = LaptopSync(store)
@@ -87,6 +78,7 @@ def export_bundle(
     if not pending.records:
         raise NothingToExport(N_("er is geen zaak gewijzigd sinds de vorige bundel"))
     progress(0.2)
+    checkpoint()
     identity = load_identity(consultant_p12, key_passphrase)
     with store.session() as session:
         documents = document_contents(session.connection(), [r["case_id"] for r in pending.records])
@@ -102,12 +94,15 @@ def export_bundle(
         documents=documents,
     )
     progress(0.5)
+    checkpoint()
     signed = cms.sign(archive, consultant_p12, key_passphrase)
     progress(0.7)
+    checkpoint()
     sealed = cms.encrypt(signed, recipient)
+    checkpoint()
     # The name carries the device and time, never a person's name.
     path = out or out_dir / f"bundle-{device_id[:8]}-{created:%Y%m%d-%H%M%S}.p7m"
-    _write_atomically(path, sealed)
+    write_atomically(path, sealed)
     progress(0.9)
     sync.mark_exported(bundle_id, hashlib.sha256(sealed).hexdigest(), path.name, pending)
     progress(1.0)
@@ -150,6 +145,7 @@ def import_bundle(
     office: Identity,
     ca: x509.Certificate,
     progress: Progress = lambda _done: None,
+    checkpoint: Checkpoint = lambda: None,
 ) -> ImportSummary:
     if not data:
         raise BundleError(N_("het bestand is leeg"))
@@ -164,6 +160,7 @@ def import_bundle(
         return earlier
     opened = _checked(verified, data)
     progress(0.3)
+    checkpoint()  # the last moment before the one transaction that applies it
     contents = opened.contents
     return apply_bundle(
         store,
@@ -262,9 +259,11 @@ def import_files(
     ca: x509.Certificate,
     receipts_dir: Path,
     progress: Progress = lambda _done: None,
+    checkpoint: Checkpoint = lambda: None,
 ) -> list[FileOutcome]:
     """Import bundle files one by one; a bad one is refused on its own and the rest go on.
-    Each applied bundle gets a signed receipt for the laptop that wrote it."""
+    Each applied bundle gets a signed receipt for the laptop that wrote it. A stop at a
+    checkpoint keeps the bundles imported before it, each with its receipt."""
     office = load_identity(office_p12, passphrase)
     files = bundle_files(paths)
     outcomes: list[FileOutcome] = []
@@ -273,8 +272,9 @@ def import_files(
         def step(done: float, index: int = index) -> None:
             progress((index + done) / len(files))
 
+        checkpoint()
         try:
-            summary = import_bundle(store, path.read_bytes(), office, ca, step)
+            summary = import_bundle(store, path.read_bytes(), office, ca, step, checkpoint)
         except ImportBusy:
             raise
         except Refusal as exc:
@@ -285,7 +285,7 @@ def import_files(
             continue
         receipts_dir.mkdir(parents=True, exist_ok=True)
         receipt = receipts_dir / receipt_name(summary)
-        _write_atomically(receipt, make_receipt(summary, office_p12, passphrase))
+        write_atomically(receipt, make_receipt(summary, office_p12, passphrase))
         outcomes.append(FileOutcome(path, summary, receipt))
     progress(1.0)
     return outcomes

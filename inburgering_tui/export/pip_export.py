@@ -15,17 +15,20 @@ from pypdf import PdfReader
 
 from inburgering_tui.domain.forms import Form
 from inburgering_tui.domain.pip import PipContent
+from inburgering_tui.export.files import write_atomically
 from inburgering_tui.export.pip_pdf import PipDocument, SignatureSpot, render
 from inburgering_tui.export.pki import CONSULTANT_P12, PKI_DIR
 from inburgering_tui.export.signing import SigningError, sign
+from inburgering_tui.i18n.markers import N_
+from inburgering_tui.i18n.refusal import Refusal
 from inburgering_tui.overview import one_case
 from inburgering_tui.settings import Settings
 from inburgering_tui.store.pip_repository import PipStore
 from inburgering_tui.store.repository import Store
 
 
-class ExportError(Exception):
-    """Why no PDF could be written."""
+class ExportError(Refusal):
+    """Why no PDF could be written, as a msgid shown in the UI language."""
 
 
 @dataclass(frozen=True)
@@ -46,11 +49,14 @@ def export_pip(
     today: date,
     key_passphrase: Callable[[], str],
     progress: Callable[[float], None] = lambda _done: None,
+    checkpoint: Callable[[], None] = lambda: None,
 ) -> ExportResult:
+    """Render (and sign) the newest PIP version. ``checkpoint`` is called between steps until
+    the signed PDF is stored; it raises to stop the work there, with nothing written."""
     pips = PipStore(store)
     versions = pips.versions(case_id)
     if not versions:
-        raise ExportError("this case has no PIP yet")
+        raise ExportError(N_("deze zaak heeft nog geen PIP"))
     version = versions[-1]
     case = store.get_case(case_id)
     item = one_case(store, form, case_id, today, settings.local_practice)
@@ -71,20 +77,23 @@ def export_pip(
         today=today,
     )
     progress(0.1)
+    checkpoint()
     spot = SignatureSpot()
     pdf = render(document, spot)
     progress(0.6)
+    checkpoint()
     signed = version.status == "set"
     if signed:
         p12 = home / PKI_DIR / CONSULTANT_P12
         if not p12.exists():
             raise ExportError(
-                "no consultant key: run `inburgering keys init` or `keys use FILE.p12`"
+                N_("er is geen sleutel van de consulent: `inburgering keys init` of `keys use`")
             )
         try:
             pdf = sign(pdf, p12, key_passphrase(), spot, reason=f"PIP {document.kenmerk}")
         except SigningError as exc:
-            raise ExportError(str(exc)) from None
+            raise ExportError(exc.msgid, **exc.params) from None
+        checkpoint()
         store.add_signed_document(case_id, version.id, pdf)
     progress(0.9)
     # The file name carries the case id, never the person's name.
@@ -93,8 +102,7 @@ def export_pip(
         or settings.exports_dir
         / f"pip-{case_id[:8]}-v{version.number}{'' if signed else '-concept'}.pdf"
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(pdf)
+    write_atomically(path, pdf)
     pages = len(PdfReader(path).pages)
     progress(1.0)
     return ExportResult(path, signed, pages)

@@ -23,19 +23,26 @@ from pyhanko_certvalidator import ValidationContext
 
 from inburgering_tui.export.fonts import font_path
 from inburgering_tui.export.pip_pdf import SIGNATURE_FIELD, SignatureSpot
+from inburgering_tui.i18n.markers import N_
+from inburgering_tui.i18n.refusal import Refusal
 
 
-class SigningError(Exception):
+class SigningError(Refusal):
     """The PDF could not be signed (key file, passphrase)."""
 
 
 def sign(pdf: bytes, p12: Path, passphrase: str, spot: SignatureSpot, *, reason: str) -> bytes:
     try:
         signer = signers.SimpleSigner.load_pkcs12(pfx_file=str(p12), passphrase=passphrase.encode())
-    except (OSError, ValueError) as exc:
-        raise SigningError(f"{p12}: {exc}") from None
+    except FileNotFoundError:
+        raise SigningError(N_("{path} bestaat niet"), path=str(p12)) from None
+    except (OSError, ValueError):
+        raise SigningError(
+            N_("{path} opent niet met deze wachtwoordzin, of is geen PKCS#12-bestand"),
+            path=str(p12),
+        ) from None
     if signer is None:
-        raise SigningError(f"{p12} does not open with this passphrase")
+        raise SigningError(N_("{path} opent niet met deze wachtwoordzin"), path=str(p12))
     writer = IncrementalPdfFileWriter(BytesIO(pdf))
     metadata = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,

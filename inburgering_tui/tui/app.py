@@ -19,6 +19,7 @@ from inburgering_tui.settings import Settings
 from inburgering_tui.store.repository import Store
 from inburgering_tui.store.vault import Vault
 from inburgering_tui.tui.crash import PrivateCrashMixin
+from inburgering_tui.tui.work import WORK_GROUP
 
 
 class InburgeringApp(PrivateCrashMixin, App[None]):
@@ -123,6 +124,10 @@ class InburgeringApp(PrivateCrashMixin, App[None]):
         self.push_screen(UnlockScreen(create=False, relock=True))
 
     def _lock_when_idle(self) -> None:
+        if any(worker.group == WORK_GROUP and worker.is_running for worker in self.workers):
+            # Long work (an import, a bundle) uses the store: closing it would break it midway.
+            self._last_activity = time.monotonic()
+            return
         idle = time.monotonic() - self._last_activity
         if idle >= self.settings.idle_lock_minutes * 60:
             self.action_lock()

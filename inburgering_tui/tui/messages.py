@@ -29,3 +29,8 @@ class ProseIgnored(Message):
     """Words were typed into a choice question: no shortcut acted, the answer stayed."""
 
     question_id: str
+
+
+@dataclass
+class WorkProgressed(Message):
+    """A worker thread has news of its progress; the screen takes the newest at its own pace."""

@@ -1,33 +1,28 @@
-"""Write a sync bundle from the laptop: a worker builds, signs and encrypts it behind a bar."""
+"""Write a sync bundle from the case list: a worker signs and encrypts it behind a progress bar."""
 
 from __future__ import annotations
 
-from textual import on, work
+from functools import partial
+
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Input, Label, ProgressBar, Static
+from textual.widgets import Checkbox, Input, Static
 
 from inburgering_tui.export.bundle import BundleWritten, NothingToExport, export_bundle
-from inburgering_tui.export.cms import CmsError
-from inburgering_tui.export.pki import (
-    BACKOFFICE_CERT,
-    CONSULTANT_P12,
-    PKI_DIR,
-    PkiError,
-    load_certificate,
-)
+from inburgering_tui.export.pki import BACKOFFICE_CERT, CONSULTANT_P12, PKI_DIR, load_certificate
 from inburgering_tui.i18n.catalogs import _, ngettext
 from inburgering_tui.i18n.markers import N_
-from inburgering_tui.tui.widgets.field import hold_input
+from inburgering_tui.tui.dialogs.worker_dialog import WorkerDialog, WorkStatus
+from inburgering_tui.tui.work import Job
 
 
-class BundleExportDialog(ModalScreen[BundleWritten | None]):
-    BINDINGS = [Binding("escape", "close", N_("Sluiten"), id="dialog.cancel")]
+class BundleExportDialog(WorkerDialog[BundleWritten | None]):
+    WORK_FAILED = N_("De bundel kon niet worden gemaakt: {reason}")
+    WORK_STOPPED = N_("Gestopt: er is geen bundel gemaakt en er is niets veranderd.")
 
     def __init__(self) -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.written: BundleWritten | None = None
 
     def compose(self) -> ComposeResult:
@@ -42,8 +37,7 @@ class BundleExportDialog(ModalScreen[BundleWritten | None]):
             )
             yield Checkbox(_("Alle zaken, ook ongewijzigde"), id="everything")
             yield Input(password=True, placeholder=_("Wachtwoordzin van uw sleutel"), id="key")
-            yield ProgressBar(total=1.0, show_eta=False, id="bundle-progress")
-            yield Label("", id="bundle-state", markup=False)
+            yield WorkStatus("bundle")
             yield Static(_("Enter: bundel maken · Esc: sluiten"), classes="hint")
 
     def on_mount(self) -> None:
@@ -51,51 +45,41 @@ class BundleExportDialog(ModalScreen[BundleWritten | None]):
 
     @on(Input.Submitted, "#key")
     def _submitted(self, event: Input.Submitted) -> None:
-        self.query_one("#bundle-state", Label).update(_("Bundel maken..."))
-        hold_input(self, True)
-        self._export(event.value, self.query_one("#everything", Checkbox).value)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="bundle")
-    def _export(self, passphrase: str, everything: bool) -> None:
         app = self.app
         pki = app.vault.home / PKI_DIR  # type: ignore[attr-defined]
-        bar = self.query_one("#bundle-progress", ProgressBar)
-        try:
-            written = export_bundle(
-                app.require_store(),  # type: ignore[attr-defined]
-                consultant_p12=pki / CONSULTANT_P12,
-                key_passphrase=passphrase,
-                recipient=load_certificate(pki / BACKOFFICE_CERT),
-                out_dir=app.settings.exports_dir,  # type: ignore[attr-defined]
-                everything=everything,
-                progress=lambda done: app.call_from_thread(bar.update, progress=done),
-            )
-        except NothingToExport:
-            app.call_from_thread(
-                self._failed, _("Er is niets gewijzigd sinds de vorige bundel."), retry=False
-            )
-        except (PkiError, CmsError, OSError) as exc:
-            app.call_from_thread(
-                self._failed, _("De bundel kon niet worden gemaakt: {reason}").format(reason=exc)
-            )
-        else:
-            app.call_from_thread(self._done, written)
-
-    def _failed(self, message: str, *, retry: bool = True) -> None:
-        self.query_one("#bundle-state", Label).update(message)
-        hold_input(self, False)
-        key = self.query_one("#key", Input)
-        key.value = ""
-        if retry:
-            key.focus()
-
-    def _done(self, written: BundleWritten) -> None:
-        self.written = written
-        self.query_one("#bundle-state", Label).update(
-            ngettext(
-                "Klaar: {n} zaak in {path}", "Klaar: {n} zaken in {path}", written.cases
-            ).format(n=written.cases, path=written.path.resolve())
+        export = partial(
+            export_bundle,
+            app.require_store(),  # type: ignore[attr-defined]
+            consultant_p12=pki / CONSULTANT_P12,
+            key_passphrase=event.value,
+            out_dir=app.settings.exports_dir,  # type: ignore[attr-defined]
+            everything=self.query_one("#everything", Checkbox).value,
         )
 
-    def action_close(self) -> None:
-        self.dismiss(self.written)
+        def work(job: Job) -> BundleWritten | None:
+            try:
+                return export(
+                    recipient=load_certificate(pki / BACKOFFICE_CERT),
+                    progress=job.progress,
+                    checkpoint=job.checkpoint,
+                )
+            except NothingToExport:
+                return None  # not a failure: there is simply nothing to send
+
+        self.start_work(work, _("Bundel maken..."))
+
+    def work_done(self, result: BundleWritten | None) -> None:
+        if result is None:
+            self.say(_("Er is niets gewijzigd sinds de vorige bundel."))
+            self.ready_again()
+            self.query_one("#everything", Checkbox).focus()  # "all cases" is the way on
+            return
+        self.written = result
+        self.say(
+            ngettext(
+                "Klaar: {n} zaak in {path}", "Klaar: {n} zaken in {path}", result.cases
+            ).format(n=result.cases, path=result.path.resolve())
+        )
+
+    def outcome(self) -> BundleWritten | None:
+        return self.written

@@ -3,28 +3,34 @@ worker behind a progress bar, then a summary per file (new, updated, unchanged, 
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Input, Label, ProgressBar, Static
+from textual.widgets import Input, Static
 
 from inburgering_tui.export.bundle import FileOutcome, bundle_files, import_files
-from inburgering_tui.export.pki import BACKOFFICE_P12, CA_CERT, PKI_DIR, PkiError, load_certificate
+from inburgering_tui.export.pki import BACKOFFICE_P12, CA_CERT, PKI_DIR, load_certificate
 from inburgering_tui.i18n.catalogs import _
 from inburgering_tui.i18n.markers import N_
-from inburgering_tui.store.office_sync import CONFLICT, NEW, UNCHANGED, UPDATED, ImportBusy
-from inburgering_tui.tui.widgets.field import LabelledField, hold_input
+from inburgering_tui.store.office_sync import CONFLICT, NEW, UNCHANGED, UPDATED
+from inburgering_tui.tui.dialogs.worker_dialog import WorkerDialog, WorkStatus
+from inburgering_tui.tui.widgets.field import LabelledField
+from inburgering_tui.tui.work import Job
 
 
-class BundleImportDialog(ModalScreen[bool]):
-    BINDINGS = [Binding("escape", "close", N_("Sluiten"), id="dialog.cancel")]
+class BundleImportDialog(WorkerDialog[bool]):
+    WORK_FAILED = N_("Niet geïmporteerd: {reason}")
+    # Each bundle is applied in a transaction of its own, so a stop between two keeps the first.
+    WORK_STOPPED = N_(
+        "Gestopt. Bundels die al helemaal waren geïmporteerd, blijven dat; "
+        "de rest is niet veranderd en kan opnieuw worden geïmporteerd."
+    )
 
     def __init__(self) -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.imported = False
 
     def compose(self) -> ComposeResult:
@@ -36,8 +42,7 @@ class BundleImportDialog(ModalScreen[bool]):
                 Input(password=True, id="key"),
                 required=True,
             )
-            yield ProgressBar(total=1.0, show_eta=False, id="import-progress")
-            yield Label("", id="import-state", markup=False)
+            yield WorkStatus("import")
             yield Static(_("Enter: importeren · Esc: sluiten"), classes="hint")
 
     def on_mount(self) -> None:
@@ -63,40 +68,28 @@ class BundleImportDialog(ModalScreen[bool]):
         if problem:
             self.query_one("#path", Input).focus()
             return
-        self.query_one("#import-state", Label).update(_("Bundels controleren en importeren..."))
-        hold_input(self, True)
-        self._import(path, self.query_one("#key", Input).value)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="import")
-    def _import(self, path: Path, passphrase: str) -> None:
         app = self.app
         pki = app.vault.home / PKI_DIR  # type: ignore[attr-defined]
-        bar = self.query_one("#import-progress", ProgressBar)
-        try:
-            outcomes = import_files(
-                app.require_store(),  # type: ignore[attr-defined]
-                [path],
-                office_p12=pki / BACKOFFICE_P12,
-                passphrase=passphrase,
-                ca=load_certificate(pki / CA_CERT),
-                receipts_dir=app.settings.exports_dir,  # type: ignore[attr-defined]
-                progress=lambda done: app.call_from_thread(bar.update, progress=done),
-            )
-        except (PkiError, ImportBusy) as exc:
-            app.call_from_thread(self._failed, str(exc))
-        else:
-            app.call_from_thread(self._done, outcomes)
-
-    def _failed(self, reason: str) -> None:
-        self.query_one("#import-state", Label).update(
-            _("Niet geïmporteerd: {reason}").format(reason=reason)
+        batch = partial(
+            import_files,
+            app.require_store(),  # type: ignore[attr-defined]
+            [path],
+            office_p12=pki / BACKOFFICE_P12,
+            passphrase=self.query_one("#key", Input).value,
+            receipts_dir=app.settings.exports_dir,  # type: ignore[attr-defined]
         )
-        hold_input(self, False)
-        key = self.query_one("#key", Input)
-        key.value = ""
-        key.focus()
 
-    def _done(self, outcomes: list[FileOutcome]) -> None:
+        def work(job: Job) -> list[FileOutcome]:
+            ca = load_certificate(pki / CA_CERT)
+            return batch(ca=ca, progress=job.progress, checkpoint=job.checkpoint)
+
+        self.start_work(work, _("Bundels controleren en importeren..."))
+
+    def work_stopped(self) -> None:
+        self.imported = True  # some bundles may be in: the list behind reloads
+        super().work_stopped()
+
+    def work_done(self, outcomes: list[FileOutcome]) -> None:
         lines = []
         for outcome in outcomes:
             summary = outcome.summary
@@ -126,7 +119,7 @@ class BundleImportDialog(ModalScreen[bool]):
                 conflicts=summary.count(CONFLICT),
             )
             lines.append(text)
-        self.query_one("#import-state", Label).update("\n".join(lines))
+        self.say("\n".join(lines))
 
-    def action_close(self) -> None:
-        self.dismiss(self.imported)
+    def outcome(self) -> bool:
+        return self.imported

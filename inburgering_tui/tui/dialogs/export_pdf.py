@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Input, Label, ProgressBar, Static
+from textual.widgets import Input, Static
 
-from inburgering_tui.export.pip_export import ExportError, ExportResult, export_pip
+from inburgering_tui.export.pip_export import ExportResult, export_pip
 from inburgering_tui.i18n.catalogs import _
 from inburgering_tui.i18n.markers import N_
-from inburgering_tui.tui.widgets.field import hold_input
+from inburgering_tui.tui.dialogs.worker_dialog import WorkerDialog, WorkStatus
 
 
-class ExportPdfDialog(ModalScreen[Path | None]):
-    BINDINGS = [Binding("escape", "close", N_("Sluiten"), id="dialog.cancel")]
+class ExportPdfDialog(WorkerDialog[Path | None]):
+    # Without a key to type there is no Input: Enter on the dialog itself tries again.
+    BINDINGS = [Binding("enter", "again", show=False)]
+    WORK_FAILED = N_("De PDF kon niet worden gemaakt: {reason}")
+    WORK_STOPPED = N_("Gestopt: er is geen PDF gemaakt.")
 
     def __init__(self, case_id: str, *, needs_key: bool) -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.case_id = case_id
         self.needs_key = needs_key
         self.result: ExportResult | None = None
@@ -38,8 +41,7 @@ class ExportPdfDialog(ModalScreen[Path | None]):
                         "Het PIP is nog niet vastgesteld: de PDF wordt een CONCEPT, niet ondertekend."
                     )
                 )
-            yield ProgressBar(total=1.0, show_eta=False, id="pdf-progress")
-            yield Label("", id="pdf-state", markup=False)
+            yield WorkStatus("pdf")
             yield Static(_("Enter: PDF maken · Esc: sluiten"), classes="hint")
 
     def on_mount(self) -> None:
@@ -52,47 +54,37 @@ class ExportPdfDialog(ModalScreen[Path | None]):
     def _submitted(self, event: Input.Submitted) -> None:
         self._start(event.value)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "again":
+            return not (self.needs_key or self.busy or self.result)
+        return super().check_action(action, parameters)
+
+    def action_again(self) -> None:
+        self._start("")
+
     def _start(self, passphrase: str) -> None:
-        self.query_one("#pdf-state", Label).update(_("PDF maken..."))
-        hold_input(self, True)
-        self._export(passphrase)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="pdf")
-    def _export(self, passphrase: str) -> None:
-        # Rendering and signing take seconds: never on the UI thread.
+        # Everything the thread needs is read here, on the UI thread.
         app = self.app
-        bar = self.query_one("#pdf-progress", ProgressBar)
-        try:
-            result = export_pip(
-                app.require_store(),  # type: ignore[attr-defined]
-                app.intake_form,  # type: ignore[attr-defined]
-                app.settings,  # type: ignore[attr-defined]
-                self.case_id,
-                home=app.vault.home,  # type: ignore[attr-defined]
-                out=None,
-                today=app.today(),  # type: ignore[attr-defined]
-                key_passphrase=lambda: passphrase,
-                progress=lambda done: app.call_from_thread(bar.update, progress=done),
-            )
-        except ExportError as exc:
-            app.call_from_thread(self._failed, str(exc))
-        else:
-            app.call_from_thread(self._done, result)
-
-    def _failed(self, reason: str) -> None:
-        self.query_one("#pdf-state", Label).update(
-            _("De PDF kon niet worden gemaakt: {reason}").format(reason=reason)
+        export = partial(
+            export_pip,
+            app.require_store(),  # type: ignore[attr-defined]
+            app.intake_form,  # type: ignore[attr-defined]
+            app.settings,  # type: ignore[attr-defined]
+            self.case_id,
+            home=app.vault.home,  # type: ignore[attr-defined]
+            out=None,
+            today=app.today(),  # type: ignore[attr-defined]
+            key_passphrase=lambda: passphrase,
         )
-        hold_input(self, False)
-        for field in self.query(Input):
-            field.value = ""
-            field.focus()
+        # Rendering and signing take seconds: never on the UI thread.
+        self.start_work(
+            lambda job: export(progress=job.progress, checkpoint=job.checkpoint),
+            _("PDF maken..."),
+        )
 
-    def _done(self, result: ExportResult) -> None:
+    def work_done(self, result: ExportResult) -> None:
         self.result = result
-        self.query_one("#pdf-state", Label).update(
-            _("Klaar: {path}").format(path=result.path.resolve())
-        )
+        self.say(_("Klaar: {path}").format(path=result.path.resolve()))
 
-    def action_close(self) -> None:
-        self.dismiss(self.result.path if self.result else None)
+    def outcome(self) -> Path | None:
+        return self.result.path if self.result else None

@@ -2,37 +2,42 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Static
 
 from inburgering_tui.export.bundle import apply_receipt, read_receipt
-from inburgering_tui.export.bundle_format import BundleError
-from inburgering_tui.export.cms import CmsError
-from inburgering_tui.export.pki import BACKOFFICE_CERT, CA_CERT, PKI_DIR, PkiError, load_certificate
+from inburgering_tui.export.pki import BACKOFFICE_CERT, CA_CERT, PKI_DIR, load_certificate
 from inburgering_tui.i18n.catalogs import _, ngettext
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.store.laptop_sync import LaptopSync
+from inburgering_tui.tui.dialogs.worker_dialog import WorkerDialog, WorkStatus
 from inburgering_tui.tui.widgets.field import LabelledField
+from inburgering_tui.tui.work import Job
 
 
-class ReceiptDialog(ModalScreen[bool]):
-    BINDINGS = [Binding("escape", "close", N_("Sluiten"), id="dialog.cancel")]
+@dataclass(frozen=True)
+class _Read:
+    confirmed: int
+    purged: int | None  # None: no retention period is set, nothing is removed
+
+
+class ReceiptDialog(WorkerDialog[bool]):
+    WORK_FAILED = N_("Dit ontvangstbewijs is niet geldig: {reason}")
 
     def __init__(self) -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.changed = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Static(_("Ontvangstbewijs van de backoffice"), classes="dialog-title")
             yield LabelledField(_("Bestand (receipt-....p7s)"), Input(id="path"), required=True)
-            yield Label("", id="receipt-state", markup=False)
+            yield WorkStatus("receipt")
             yield Static(_("Enter: inlezen · Esc: sluiten"), classes="hint")
 
     def on_mount(self) -> None:
@@ -46,34 +51,44 @@ class ReceiptDialog(ModalScreen[bool]):
         if not event.value.strip() or not path.is_file():
             field.show_error(_("Dit bestand bestaat niet."))
             return
+        field.show_error("")
         pki = app.vault.home / PKI_DIR  # type: ignore[attr-defined]
-        try:
+        store = app.require_store()  # type: ignore[attr-defined]
+        days = app.settings.sync_retention_days  # type: ignore[attr-defined]
+
+        def work(job: Job) -> _Read:
+            # Verifying the signature and certificate path takes a moment: off the UI thread.
             body = read_receipt(
                 path.read_bytes(),
                 load_certificate(pki / CA_CERT),
                 load_certificate(pki / BACKOFFICE_CERT),
             )
-            store = app.require_store()  # type: ignore[attr-defined]
+            job.progress(0.5)
+            job.checkpoint()  # the last moment before the store changes
             confirmed = apply_receipt(store, body)
-        except (BundleError, CmsError, PkiError, OSError) as exc:
-            field.show_error(_("Dit ontvangstbewijs is niet geldig: {reason}").format(reason=exc))
-            return
-        field.show_error("")
+            purged = None if days is None else len(LaptopSync(store).purge(days))
+            job.progress(1.0)
+            return _Read(confirmed, purged)
+
+        self.start_work(work, _("Ontvangstbewijs controleren..."))
+
+    def work_done(self, result: _Read) -> None:
+        self.changed = True
         message = ngettext(
             "{n} zaak is door de backoffice bevestigd.",
             "{n} zaken zijn door de backoffice bevestigd.",
-            confirmed,
-        ).format(n=confirmed)
-        days = app.settings.sync_retention_days  # type: ignore[attr-defined]
-        if days is not None:
-            purged = LaptopSync(store).purge(days)
+            result.confirmed,
+        ).format(n=result.confirmed)
+        if result.purged is not None:
             message += " " + ngettext(
                 "{n} bevestigde zaak is van deze laptop verwijderd (bewaartermijn).",
                 "{n} bevestigde zaken zijn van deze laptop verwijderd (bewaartermijn).",
-                len(purged),
-            ).format(n=len(purged))
-        self.query_one("#receipt-state", Label).update(message)
-        self.changed = True
+                result.purged,
+            ).format(n=result.purged)
+        self.say(message)
+        # A consultant often has several receipts to read: the next one can be typed at once.
+        self.ready_again()
+        self.query_one("#path", Input).value = ""
 
-    def action_close(self) -> None:
-        self.dismiss(self.changed)
+    def outcome(self) -> bool:
+        return self.changed

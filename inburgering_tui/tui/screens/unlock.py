@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
-from textual.screen import Screen
 from textual.widgets import Input, Label, LoadingIndicator, Static
 
 from inburgering_tui.i18n.catalogs import _
+from inburgering_tui.i18n.markers import N_
+from inburgering_tui.store.engine import StoreLocked
 from inburgering_tui.store.keys import MIN_PASSPHRASE_LENGTH, KeyFileError, WrongPassphrase
 from inburgering_tui.store.repository import Store
+from inburgering_tui.tui.failures import describe_failure
+from inburgering_tui.tui.work import WorkScreen
 
 
-class UnlockScreen(Screen[None]):
-    """Full-screen and opaque: when the app locks itself, nothing of the case shows through."""
+class UnlockScreen(WorkScreen[None]):
+    """Full-screen and opaque: when the app locks itself, nothing of the case shows through.
+
+    Opening runs as long work (argon2id takes a noticeable moment by design); it has no steps to
+    stop between, so there is no Esc here."""
+
+    EXPECTED = (WrongPassphrase, KeyFileError, StoreLocked, OSError)
+    WORK_FAILED = N_("De opslag kon niet worden geopend: {reason}")
 
     def __init__(self, *, create: bool, relock: bool = False) -> None:
         super().__init__(id="unlock")
@@ -80,39 +89,42 @@ class UnlockScreen(Screen[None]):
             self._error(_("Typ eerst de wachtwoordzin."))
             return
         self._error("")
-        self.query_one("#unlock-busy").display = True
-        for field in self.query(Input):
-            field.disabled = True
-        self._open(first)
+        create, app = self.create, self.app
+        self.start_work(
+            lambda _job: app.open_store(first, create=create),  # type: ignore[attr-defined]
+            "",
+        )
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="unlock")
-    def _open(self, passphrase: str) -> None:
-        # argon2id takes a noticeable moment by design: keep it off the UI thread.
-        app = self.app
-        actor = app.settings.consultant  # type: ignore[attr-defined]
-        vault = app.vault  # type: ignore[attr-defined]
-        try:
-            store = (
-                vault.create(passphrase, actor) if self.create else vault.unlock(passphrase, actor)
-            )
-        except WrongPassphrase:
-            app.call_from_thread(
-                self._failed, _("Deze wachtwoordzin klopt niet. Er is niets veranderd.")
-            )
-        except KeyFileError as exc:
-            app.call_from_thread(
-                self._failed, _("De sleutel van de opslag is niet leesbaar: {e}").format(e=exc)
+    def show_busy(self, busy: bool, doing: str) -> None:
+        self.query_one("#unlock-busy").display = busy
+        for field in self.query(Input):
+            field.disabled = busy
+
+    def say(self, text: str) -> None:
+        self._error(text)
+
+    def work_failed(self, error: BaseException | None) -> None:
+        if isinstance(error, WrongPassphrase):
+            self.say(_("Deze wachtwoordzin klopt niet. Er is niets veranderd."))
+        elif isinstance(error, KeyFileError):
+            self.say(_("De sleutel van de opslag is niet leesbaar: {e}").format(e=error))
+        elif isinstance(error, StoreLocked):
+            # The passphrase was right (it unwrapped the key), yet the database does not open.
+            self.say(
+                _(
+                    "De wachtwoordzin klopt, maar het databasebestand is beschadigd of hoort niet "
+                    "bij deze sleutel. Er is niets veranderd; zet zo nodig een back-up terug "
+                    "(inburgering restore)."
+                )
             )
         else:
-            app.call_from_thread(self._opened, store)
+            self.say(_(self.WORK_FAILED).format(reason=describe_failure(error)))
+        self.ready_again()
 
-    def _failed(self, message: str) -> None:
-        self.query_one("#unlock-busy").display = False
+    def ready_again(self) -> None:
         for field in self.query(Input):
-            field.disabled = False
             field.value = ""
         self.query_one("#passphrase", Input).focus()
-        self._error(message)
 
-    def _opened(self, store: Store) -> None:
+    def work_done(self, store: Store) -> None:
         self.app.store_opened(store)  # type: ignore[attr-defined]
