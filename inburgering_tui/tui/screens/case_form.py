@@ -20,6 +20,7 @@ from inburgering_tui.store.models import Case
 from inburgering_tui.tui.dialogs.confirm import ConfirmDialog
 from inburgering_tui.tui.footer import KeyHints
 from inburgering_tui.tui.widgets.field import LabelledField
+from inburgering_tui.tui.widgets.language_picker import LanguagePicker
 
 DATE_HINT = "dd-mm-jjjj"
 
@@ -58,9 +59,7 @@ class CaseFormScreen(Screen[None]):
             yield self._text("date_of_birth", _("Geboortedatum"), hint=DATE_HINT)
             yield self._select("sex", _("Geslacht"), SEX_LABELS)
             yield self._text("nationality", _("Nationaliteit"))
-            yield self._text(
-                "languages", _("Talen die de persoon spreekt"), hint=_("bijvoorbeeld: ar, en")
-            )
+            yield LabelledField(_("Talen die de persoon spreekt"), LanguagePicker(id="languages"))
             yield self._select("literacy", _("Geletterdheid"), LITERACY_LABELS)
             yield self._select(
                 "doelgroep",
@@ -96,7 +95,7 @@ class CaseFormScreen(Screen[None]):
         for name in ("date_of_birth", "koppelingsdatum", "kennisgeving_date", "brp_date"):
             value: date | None = getattr(case, name)
             self.query_one(f"#{name}", Input).value = format_date(value) if value else ""
-        self.query_one("#languages", Input).value = ", ".join(case.languages)
+        self.query_one("#languages", LanguagePicker).value = case.languages
         self.query_one("#v_nummer", Input).value = case.v_nummer or ""
         self.query_one("#bsn", Input).value = case.bsn or ""
         for name in ("sex", "literacy", "doelgroep"):
@@ -106,10 +105,17 @@ class CaseFormScreen(Screen[None]):
         raw: dict[str, Any] = {field.id: field.value for field in self.query(Input) if field.id}
         for select in self.query(Select):
             raw[str(select.id)] = None if select.value is Select.NULL else select.value
+        raw["languages"] = self.query_one("#languages", LanguagePicker).value
         return raw
 
     def action_save(self) -> None:
-        result = validate_case_fields(self._raw(), self.app.today())  # type: ignore[attr-defined]
+        store = self.app.require_store()  # type: ignore[attr-defined]
+        stored = store.get_case(self.case_id) if self.case_id else None
+        result = validate_case_fields(
+            self._raw(),
+            self.app.today(),  # type: ignore[attr-defined]
+            stored_languages=stored.languages if stored else (),
+        )
         first_bad = None
         for field in self.query(LabelledField):
             name = str(field.control.id)
@@ -121,7 +127,6 @@ class CaseFormScreen(Screen[None]):
             first_bad.focus()
             self.notify(_("Niet bewaard: verbeter de velden in rood."), severity="error")
             return
-        store = self.app.require_store()  # type: ignore[attr-defined]
         if self.case_id is None:
             case = store.create_case(result.values)
             self.notify(_("Zaak aangemaakt."))

@@ -19,12 +19,19 @@ from inburgering_tui.domain.answers import Invalid, validate
 from inburgering_tui.domain.forms import AnswerType, Question, Section
 from inburgering_tui.domain.intake import DomainStatus, IntakeWalk
 from inburgering_tui.i18n.bidi import app_reorders
-from inburgering_tui.i18n.catalogs import _, language_name, ngettext, translator, ui_language
+from inburgering_tui.i18n.catalogs import (
+    _,
+    has_catalogue,
+    language_name,
+    ngettext,
+    translator,
+    ui_language,
+)
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.store.repository import StoredAnswer
 from inburgering_tui.tui.dialogs.reason import ReasonDialog
 from inburgering_tui.tui.footer import KeyHints
-from inburgering_tui.tui.labels import facts_for
+from inburgering_tui.tui.labels import facts_for, suggestion_answer, suggestion_text
 from inburgering_tui.tui.messages import AnswerEdited
 from inburgering_tui.tui.widgets.domains import DomainSidebar
 from inburgering_tui.tui.widgets.questions import answer_widget, option_lines
@@ -61,6 +68,7 @@ class IntakeScreen(Screen[None]):
             id="intake.skip_domain",
             priority=True,
         ),
+        Binding("f2", "take_suggestion", N_("Overnemen"), id="intake.take", priority=True),
         Binding("escape", "back", N_("Terug"), id="intake.back"),
     ]
 
@@ -73,6 +81,7 @@ class IntakeScreen(Screen[None]):
         self._save_timer: Timer | None = None
         self._typing_invalid = False
         self._answer_widget: Widget | None = None
+        self._suggested: Any = None  # what F2 takes for the shown question
 
     # -- building ----------------------------------------------------------------------------
 
@@ -100,6 +109,7 @@ class IntakeScreen(Screen[None]):
                 yield Vertical(id="answer-slot")
                 yield Label("", id="answer-error", classes="error", markup=False)
                 yield Static("", id="save-state", markup=False)
+                yield Static("", id="suggestion", markup=False)
                 with Horizontal(id="help-columns", classes="language-columns"):
                     with Vertical(classes="consultant-column"):
                         yield Static("", id="question-help", markup=False)
@@ -115,6 +125,7 @@ class IntakeScreen(Screen[None]):
         self.sub_title = f"{self.case.given_names} {self.case.family_name}"
         # Answers are linked to the conversation they were given in: the latest one.
         conversations = store.conversations(self.case_id)
+        self.conversation = conversations[-1] if conversations else None
         self.conversation_id = conversations[-1].id if conversations else None
         # The interview language is set per conversation; without one, the case's first language.
         if conversations:
@@ -133,9 +144,10 @@ class IntakeScreen(Screen[None]):
     def _reload_walk(self) -> None:
         store = self.app.require_store()  # type: ignore[attr-defined]
         self._answers: dict[str, StoredAnswer] = store.answers(self.case_id, self.form.id)
+        today = self.app.today()  # type: ignore[attr-defined]
         self.walk = IntakeWalk(
             self.form,
-            facts_for(self.case, self.app.today()),  # type: ignore[attr-defined]
+            facts_for(self.case, today, store.household(self.case_id), self.conversation),
             self._answers,
             store.skipped_sections(self.case_id, self.form.id),
         )
@@ -193,6 +205,7 @@ class IntakeScreen(Screen[None]):
         self.query_one("#question-pane", VerticalScroll).scroll_home(animate=False)
         self.query_one("#answer-error", Label).update("")
         self._show_saved_state(answer)
+        self._show_suggestion(question, answer)
         self._show_historical(section)
         self.query_one(DomainSidebar).show(self.walk, section.id)
         self.app.require_store().set_position(self.case_id, self.form.id, question.id)  # type: ignore[attr-defined]
@@ -207,8 +220,15 @@ class IntakeScreen(Screen[None]):
             column.display = language != "nl"
         if language == "nl":
             return
-        translate = translator(language)
         self.query_one("#interview-language", Static).update(language_name(language, ui_language()))
+        if not has_catalogue(language):
+            # No questions in this language: say so, rather than show Dutch as if it were it.
+            notice = _("De tolk vertaalt vanuit het Nederlands")
+            self.query_one("#interview-prompt", ScriptText).set_text(notice, ui_language())
+            self.query_one("#interview-help", ScriptText).set_text("", ui_language())
+            self.query_one("#interview-options", ScriptText).set_text("", ui_language())
+            return
+        translate = translator(language)
         self.query_one("#interview-prompt", ScriptText).set_text(
             translate(question.prompt), language
         )
@@ -231,6 +251,38 @@ class IntakeScreen(Screen[None]):
             state.update("✔ " + _("Opgeslagen"))
         else:
             state.update(_("Nog geen antwoord"))
+
+    def _show_suggestion(self, question: Question, answer: Any) -> None:
+        """What the conversation or the household says, unless the answer already says it."""
+        suggestion = self.walk.suggestion(question)
+        self._suggested = None
+        text = ""
+        if suggestion is not None:
+            value = None if suggestion.value is None else suggestion_answer(question, suggestion)
+            current = answer.value if answer is not None else None
+            if value is None or value != current:
+                text = suggestion_text(question, suggestion)
+                self._suggested = value
+            if value is not None and value != current:
+                differs = current is not None
+                text += "  " + (
+                    _("Wijkt af van het antwoord; F2 neemt dit over.")
+                    if differs
+                    else _("F2 neemt dit over.")
+                )
+        self.query_one("#suggestion", Static).update(text)
+        self.refresh_bindings()
+
+    def action_take_suggestion(self) -> None:
+        """The consultant takes the suggestion: it becomes the answer as if typed and confirmed."""
+        if self.question is None or self._suggested is None:
+            return
+        slot = self.query_one("#answer-slot", Vertical)
+        slot.remove_children()
+        widget = answer_widget(self.question, self._suggested)
+        self._answer_widget = widget
+        slot.mount(widget)
+        self.action_next_question()
 
     def _show_historical(self, section: Section) -> None:
         """Answers to questions this form version no longer has: shown where they were given."""
@@ -477,4 +529,6 @@ class IntakeScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next_question" and self._typing_invalid:
             return None  # greyed: the answer must be valid first
+        if action == "take_suggestion" and self._suggested is None:
+            return None
         return True

@@ -24,6 +24,7 @@ from inburgering_tui.i18n.bidi import app_reorders
 from inburgering_tui.i18n.catalogs import (
     _,
     available_languages,
+    has_catalogue,
     language_name,
     translator,
     ui_language,
@@ -86,15 +87,19 @@ class PipReviewScreen(Screen[None]):
                         yield Static(
                             language_name(self.language, ui_language()), classes="column-title"
                         )
-                        yield ScriptText(
-                            pip_text(
-                                content,
-                                translator(self.language),
-                                lambda d: format_day(d, self.language, style="medium"),
-                            ),
-                            self.language,
-                            reorder=reorder,
-                        )
+                        if has_catalogue(self.language):
+                            yield ScriptText(
+                                pip_text(
+                                    content,
+                                    translator(self.language),
+                                    lambda d: format_day(d, self.language, style="medium"),
+                                ),
+                                self.language,
+                                reorder=reorder,
+                            )
+                        else:
+                            # No catalogue: say so, rather than show Dutch under this name.
+                            yield Static(_("De tolk vertaalt vanuit het Nederlands"))
             yield Static(_("Akkoord van de persoon"), classes="section-title")
             yield LabelledField(
                 _("Naam zoals de persoon die typt"),
