@@ -185,3 +185,9 @@ def normalise_languages(values: list[str]) -> tuple[list[str], list[str]]:
         if item not in result:
             result.append(item)
     return result, unknown
+
+
+def first_language(values: list[str], default: str = "nl") -> str:
+    """The first of a person's languages that is a known code (old free text read as one)."""
+    codes, unknown = normalise_languages(values)
+    return next((code for code in codes if code not in unknown), default)

@@ -18,6 +18,7 @@ from textual.widgets import Header, Label, OptionList, Static
 from inburgering_tui.domain.answers import Invalid, validate
 from inburgering_tui.domain.forms import AnswerType, Question, Section
 from inburgering_tui.domain.intake import DomainStatus, IntakeWalk
+from inburgering_tui.domain.languages import first_language
 from inburgering_tui.i18n.bidi import app_reorders
 from inburgering_tui.i18n.catalogs import (
     _,
@@ -131,7 +132,7 @@ class IntakeScreen(Screen[None]):
         if conversations:
             self.interview_language = conversations[-1].interview_language
         else:
-            self.interview_language = self.case.languages[0] if self.case.languages else "nl"
+            self.interview_language = first_language(self.case.languages)
         self._reload_walk()
         section, question = self._resume_point()
         self._show(section, question)

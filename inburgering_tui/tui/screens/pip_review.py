@@ -17,6 +17,7 @@ from textual.widgets import Header, Input, Select, Static
 
 from inburgering_tui.domain.answers import Invalid, format_date, parse_date
 from inburgering_tui.domain.calendar import add_days
+from inburgering_tui.domain.languages import first_language
 from inburgering_tui.domain.leerroute import route_change_allowed
 from inburgering_tui.domain.pip import PipContent
 from inburgering_tui.domain.pip_text import pip_text
@@ -64,7 +65,9 @@ class PipReviewScreen(Screen[None]):
         conversations = store.conversations(self.case_id)
         case = store.get_case(self.case_id)
         self.language = (
-            conversations[-1].interview_language if conversations else (case.languages or ["nl"])[0]
+            conversations[-1].interview_language
+            if conversations
+            else first_language(case.languages)
         )
         self.interpreter = conversations[-1].interpreter_name if conversations else ""
         version = self._version()
