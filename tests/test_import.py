@@ -81,3 +81,34 @@ def test_json_import_and_file_level_errors(isolated: Path, tmp_path: Path) -> No
     odd.write_text("naam,geboren\nx,y\n", encoding="utf-8")
     result = run("cases", "import", str(odd))
     assert result.returncode == 2 and "must name the columns" in result.stderr
+
+
+LANGUAGES_CSV = """given_names;family_name;doelgroep;v_nummer;languages
+Ṣāliḥ;Nasser-Aydın;asielstatushouder;2000000001;"Arabisch, Dari"
+Mebrat;Tesfay;asielstatushouder;2000000002;"Tigrinya; ti"
+Yonas;Klingon;asielstatushouder;2000000003;tlh
+Amal;Berbers;gezinsmigrant;2000000004;"ar, Berbers"
+"""
+
+
+def test_import_reads_language_names_as_codes_and_refuses_unknown_ones_by_row(
+    isolated: Path, tmp_path: Path
+) -> None:
+    Vault(isolated).create(PASSPHRASE).close()
+    source = tmp_path / "koppelingen-talen.csv"
+    source.write_text(LANGUAGES_CSV, encoding="utf-8")
+    result = run("cases", "import", str(source))
+    assert result.returncode == 1
+    assert "2 imported, 2 rejected" in result.stdout
+    errors = result.stderr.splitlines()
+    row3 = next(line for line in errors if line.startswith("row 3:"))
+    assert "languages: Onbekende taal: tlh." in row3
+    row4 = next(line for line in errors if line.startswith("row 4:"))
+    # "Berbers" names several languages: refused, never guessed.
+    assert "languages: Onbekende taal: Berbers." in row4
+    store = Vault(isolated).unlock(PASSPHRASE)
+    cases = {c.family_name: c for c in store.list_cases()}
+    assert set(cases) == {"Nasser-Aydın", "Tesfay"}
+    assert cases["Nasser-Aydın"].languages == ["ar", "prs"]
+    assert cases["Tesfay"].languages == ["ti"]  # a name and its code: one language
+    store.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,6 +17,7 @@ from inburgering_tui.domain.case_rules import (
     normalise_v_nummer,
     v_nummer_problem,
 )
+from inburgering_tui.domain.languages import normalise_languages
 from inburgering_tui.i18n.markers import N_
 
 # The person and case fields a municipality registers, in form order (also an import's columns).
@@ -50,7 +52,12 @@ class CaseFormResult:
         return not self.errors
 
 
-def validate_case_fields(raw: dict[str, Any], today: date) -> CaseFormResult:
+def validate_case_fields(
+    raw: dict[str, Any], today: date, *, stored_languages: Iterable[str] = ()
+) -> CaseFormResult:
+    """``stored_languages``: what the case held before this edit. An old free-text language
+    that names no known language may stay (it is shown with a warning to choose again);
+    a new one is refused, so nothing but codes comes in."""
     values: dict[str, Any] = {}
     errors: dict[str, Invalid] = {}
     for name in TEXT_FIELDS:
@@ -88,7 +95,13 @@ def validate_case_fields(raw: dict[str, Any], today: date) -> CaseFormResult:
     languages = raw.get("languages") or []
     if isinstance(languages, str):
         languages = [part.strip() for part in languages.split(",")]
-    values["languages"] = [lang for lang in languages if lang]
+    values["languages"], unknown = normalise_languages([str(lang) for lang in languages])
+    new_unknown = [lang for lang in unknown if lang not in set(stored_languages)]
+    if new_unknown:
+        errors["languages"] = Invalid(
+            N_("Onbekende taal: {names}. Kies een taal uit de lijst of gebruik een taalcode."),
+            {"names": ", ".join(new_unknown)},
+        )
     v_nummer = str(raw.get("v_nummer") or "").strip()
     if v_nummer and (problem := v_nummer_problem(v_nummer)):
         errors["v_nummer"] = Invalid(problem)

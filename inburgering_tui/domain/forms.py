@@ -40,6 +40,21 @@ class AnswerType(StrEnum):
     SCALE = "scale"
 
 
+# Facts recorded elsewhere that a question may be prefilled from (``suggest``), each with the
+# answer type it fits; domain/intake_prefill.py reads them. A suggestion is shown, never
+# recorded until the consultant takes it.
+SUGGESTIONS: dict[str, AnswerType] = {
+    "conversation.interpreting": AnswerType.CHOICE,
+    "conversation.interpreter_language": AnswerType.TEXT,
+    "conversation.place": AnswerType.CHOICE,
+    "household.has_children": AnswerType.YESNO,
+    "household.children_at_home": AnswerType.NUMBER,
+    "household.children_under_6": AnswerType.NUMBER,
+    "household.children_ages": AnswerType.TEXT,
+}
+NO_INTERPRETER = "geen"  # the option conversation.interpreting suggests when nobody interprets
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -116,6 +131,24 @@ class Question(_Strict):
     max_length: int = 2000
     multiline: bool = False
     show_if: list[Condition] = Field(default_factory=list)
+    suggest: str | None = None  # a fact of SUGGESTIONS this question can be prefilled from
+
+    @model_validator(mode="after")
+    def _suggestion_fits(self) -> Question:
+        if self.suggest is None:
+            return self
+        if self.suggest not in SUGGESTIONS:
+            raise ValueError(
+                f"unknown suggest '{self.suggest}'; known: {', '.join(sorted(SUGGESTIONS))}"
+            )
+        if SUGGESTIONS[self.suggest] != self.type:
+            raise ValueError(
+                f"suggest '{self.suggest}' is for {SUGGESTIONS[self.suggest]} questions"
+            )
+        values = {o.value for o in self.options}
+        if self.suggest == "conversation.interpreting" and NO_INTERPRETER not in values:
+            raise ValueError(f"suggest '{self.suggest}' needs an option '{NO_INTERPRETER}'")
+        return self
 
     @model_validator(mode="after")
     def _options_fit_type(self) -> Question:

@@ -8,6 +8,12 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from inburgering_tui.domain.forms import Condition, Form, Question, Section
+from inburgering_tui.domain.intake_prefill import (
+    ConversationFacts,
+    HouseholdFacts,
+    Suggestion,
+    suggest,
+)
 
 
 class Answered(Protocol):
@@ -26,10 +32,12 @@ class Answered(Protocol):
 
 @dataclass(frozen=True)
 class CaseFacts:
-    """What skip logic may know about the case besides the answers."""
+    """What skip logic and suggestions may know about the case besides the answers."""
 
     doelgroep: str
     age: int | None = None
+    conversation: ConversationFacts | None = None  # the one the answers are given in
+    household: HouseholdFacts | None = None
 
 
 class DomainStatus(StrEnum):
@@ -130,6 +138,11 @@ class IntakeWalk:
             s for s in applicable if self.status(s) in (DomainStatus.DONE, DomainStatus.SKIPPED)
         ]
         return len(finished), len(applicable)
+
+    def suggestion(self, question: Question) -> Suggestion | None:
+        """What the conversation or the household says this question's answer is (shown for
+        the consultant to take; it settles nothing by itself)."""
+        return suggest(question, self.facts.conversation, self.facts.household)
 
     def historical_answers(self) -> dict[str, Answered]:
         """Stored answers whose question the current form no longer has (shown, never dropped)."""

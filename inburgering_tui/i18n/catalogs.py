@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import gettext
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from inburgering_tui.domain.languages import FALLBACK_NAMES
 from inburgering_tui.package_data import locales_dir
 
 DOMAIN = "inburgering"
@@ -53,11 +54,25 @@ def translator(language: str) -> Callable[[str], str]:
     return _translations(language).gettext
 
 
+def has_catalogue(language: str) -> bool:
+    """Whether the questions exist in ``language``; without one the interpreter translates."""
+    return language in available_languages()
+
+
 def language_name(language: str, in_language: str) -> str:
-    """'Arabisch' for ('ar', 'nl'); the code itself where Babel has no name."""
+    """'Arabisch' for ('ar', 'nl'); a fallback msgid for codes Babel has no name for ('prs'
+    Dari); the code itself when nothing knows it (an old free-text value shows as typed)."""
+    try:
+        names: Mapping[str, str] = Locale.parse(in_language).languages
+    except (UnknownLocaleError, ValueError):
+        names = {}
+    if language in names:
+        return str(names[language])
+    if language in FALLBACK_NAMES:
+        return translator(in_language)(FALLBACK_NAMES[language])
     try:
         return Locale.parse(language).get_display_name(in_language) or language
-    except (UnknownLocaleError, ValueError):
+    except (UnknownLocaleError, ValueError, TypeError):
         return language
 
 

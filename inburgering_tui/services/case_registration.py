@@ -57,7 +57,10 @@ def register(store: Store, raw: dict[str, Any], today: date) -> Registration:
 
 def update(store: Store, case_id: str, raw: dict[str, Any], today: date) -> Registration:
     """The case's person and case fields changed on the form."""
-    result = validate_case_fields(raw, today)
+    stored = store.get_case(case_id)
+    result = validate_case_fields(
+        raw, today, stored_languages=stored.languages if stored is not None else ()
+    )
     errors = dict(result.errors) or _duplicates(store, result.values, case_id)
     if errors:
         return Registration(None, errors)

@@ -6,6 +6,7 @@ clearing, a reason) and commits before the method returns: what the screen calls
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -14,7 +15,9 @@ from inburgering_tui.domain.answers import Invalid, validate
 from inburgering_tui.domain.case_rules import age_on
 from inburgering_tui.domain.forms import Form, Question, Section
 from inburgering_tui.domain.intake import CaseFacts, DomainStatus, IntakeWalk
-from inburgering_tui.store.models import Case
+from inburgering_tui.domain.intake_prefill import Child, ConversationFacts, HouseholdFacts
+from inburgering_tui.domain.languages import first_language
+from inburgering_tui.store.models import Case, Conversation, HouseholdMember
 from inburgering_tui.store.repository import Store, StoredAnswer
 
 QUESTION, DOMAIN = "question", "domain"  # what a note is about
@@ -34,9 +37,35 @@ class Saved:
     changed: bool
 
 
-def case_facts(case: Case, today: date) -> CaseFacts:
-    """What the intake's skip logic may know about the case."""
-    return CaseFacts(doelgroep=case.doelgroep, age=age_on(case.date_of_birth, today))
+def case_facts(
+    case: Case,
+    today: date,
+    household: Sequence[HouseholdMember] = (),
+    conversation: Conversation | None = None,
+) -> CaseFacts:
+    """What the intake's skip logic and suggestions may know about the case besides the
+    answers: the household and the conversation the answers are given in."""
+    members = HouseholdFacts(
+        members=len(household),
+        children=tuple(
+            Child(member.name, age_on(member.date_of_birth, today))
+            for member in household
+            if member.relation == "kind"
+        ),
+    )
+    talk = None
+    if conversation is not None:
+        talk = ConversationFacts(
+            language=conversation.interview_language,
+            interpreter=conversation.interpreter_name,
+            place=conversation.place,
+        )
+    return CaseFacts(
+        doelgroep=case.doelgroep,
+        age=age_on(case.date_of_birth, today),
+        conversation=talk,
+        household=members,
+    )
 
 
 class IntakeSession:
@@ -49,13 +78,13 @@ class IntakeSession:
         self.store, self.form, self.case, self.today = store, form, case, today
         conversations = store.conversations(case_id)
         # Answers are linked to the conversation they were given in: the latest one.
-        latest = conversations[-1] if conversations else None
-        self.conversation_id = latest.id if latest else None
+        self.conversation = conversations[-1] if conversations else None
+        self.conversation_id = self.conversation.id if self.conversation else None
         # The interview language is set per conversation; without one, the case's first language.
-        if latest is not None:
-            self.interview_language = latest.interview_language
+        if self.conversation is not None:
+            self.interview_language = self.conversation.interview_language
         else:
-            self.interview_language = case.languages[0] if case.languages else "nl"
+            self.interview_language = first_language(case.languages)
         self.reload()
 
     @property
@@ -68,7 +97,9 @@ class IntakeSession:
         self.notes: dict[tuple[str, str], str] = self.store.notes(self.case.id, self.form.id)
         self.walk = IntakeWalk(
             self.form,
-            case_facts(self.case, self.today),
+            case_facts(
+                self.case, self.today, self.store.household(self.case.id), self.conversation
+            ),
             self.answers,
             self.store.skipped_sections(self.case.id, self.form.id),
         )

@@ -16,6 +16,8 @@ from sqlalchemy import Engine, func, insert, or_
 from sqlmodel import Session, col, select
 
 from inburgering_tui.domain.case_form import CASE_FIELDS
+from inburgering_tui.i18n.markers import N_
+from inburgering_tui.i18n.refusal import Refusal
 from inburgering_tui.store.audit_chain import GENESIS, event_hash
 from inburgering_tui.store.models import (
     Answer,
@@ -40,6 +42,21 @@ SORT_KEYS: dict[str, tuple[Any, ...]] = {
 
 
 _BATCH = 500  # ids per IN (...)
+CONVERSATION_FIELDS = ("held_on", "place", "interpreter_name", "interview_language")
+
+
+class ConversationInUse(Refusal):
+    """A conversation that answers refer to cannot be removed."""
+
+    def __init__(self, answers: int) -> None:
+        super().__init__(
+            N_(
+                "Dit gesprek kan niet worden verwijderd: antwoorden van de intake verwijzen ernaar "
+                "(aantal: {n}). Wijzig het gesprek (Enter) als de gegevens niet kloppen."
+            ),
+            n=answers,
+        )
+        self.answers = answers
 
 
 def _no_summary() -> dict[str, Any]:
@@ -228,6 +245,47 @@ class Store:
             self.audit(session, "conversation.add", case_id, conversation.id)
             session.commit()
         return conversation
+
+    def update_conversation(self, conversation_id: str, **fields: Any) -> Conversation:
+        """Correct a conversation's date, place, interpreter or language; the audit names the
+        fields changed, never their values."""
+        with self.session() as session:
+            conversation = session.get_one(Conversation, conversation_id)
+            changed = sorted(
+                k
+                for k in fields
+                if k in CONVERSATION_FIELDS and getattr(conversation, k) != fields[k]
+            )
+            for key in changed:
+                setattr(conversation, key, fields[key])
+            if changed:
+                session.add(conversation)
+                self.audit(
+                    session,
+                    "conversation.update",
+                    conversation.case_id,
+                    f"{conversation_id}:{','.join(changed)}",
+                )
+                _touch_case(session, conversation.case_id)
+            session.commit()
+        return conversation
+
+    def remove_conversation(self, conversation_id: str) -> None:
+        """Remove a conversation recorded by mistake. Refused while answers were given in it:
+        they would lose the conversation (interpreter, language) they were given in."""
+        with self.session() as session:
+            conversation = session.get_one(Conversation, conversation_id)
+            used = session.exec(
+                select(func.count())
+                .select_from(Answer)
+                .where(Answer.conversation_id == conversation_id)
+            ).one()
+            if used:
+                raise ConversationInUse(used)
+            self.audit(session, "conversation.remove", conversation.case_id, conversation_id)
+            session.delete(conversation)
+            _touch_case(session, conversation.case_id)
+            session.commit()
 
     # -- invitations (rule T3) ---------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -22,7 +23,10 @@ from inburgering_tui.domain.deadlines import (
 from inburgering_tui.i18n.catalogs import _, language_name, ngettext, ui_language
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.overview import one_case
+from inburgering_tui.store.models import Conversation
 from inburgering_tui.store.pip_repository import PipStore
+from inburgering_tui.store.repository import ConversationInUse
+from inburgering_tui.tui.dialogs.confirm import ConfirmDialog
 from inburgering_tui.tui.dialogs.conversation import ConversationDialog
 from inburgering_tui.tui.dialogs.household import HouseholdDialog
 from inburgering_tui.tui.dialogs.invitation import InvitationDialog
@@ -30,6 +34,7 @@ from inburgering_tui.tui.dialogs.progress import ProgressDialog
 from inburgering_tui.tui.footer import KeyHints
 from inburgering_tui.tui.labels import (
     doelgroep_label,
+    languages_label,
     literacy_label,
     relation_label,
     sex_label,
@@ -44,6 +49,7 @@ class CaseScreen(Screen[None]):
         Binding("e", "edit", N_("Gegevens wijzigen"), id="case.edit"),
         Binding("h", "add_member", N_("Huishouden +"), id="case.household"),
         Binding("g", "add_conversation", N_("Gesprek +"), id="case.conversation"),
+        Binding("delete", "remove_conversation", N_("Gesprek weg"), id="case.conversation_remove"),
         Binding("u", "invitation", N_("Uitnodiging"), id="case.invitation"),
         Binding("p", "pip", N_("PIP"), id="case.pip"),
         Binding("v", "progress_talk", N_("Voortgangsgesprek"), id="case.progress"),
@@ -100,7 +106,7 @@ class CaseScreen(Screen[None]):
             (_("Geboortedatum"), show_date(case.date_of_birth)),
             (_("Geslacht"), sex_label(case.sex)),
             (_("Nationaliteit"), case.nationality or "–"),
-            (_("Talen"), ", ".join(case.languages) or "–"),
+            (_("Talen"), languages_label(case.languages)),
             (_("Geletterdheid"), literacy_label(case.literacy)),
             (_("Doelgroep"), doelgroep_label(case.doelgroep)),
             (_("V-nummer"), case.v_nummer or "–"),
@@ -133,6 +139,7 @@ class CaseScreen(Screen[None]):
                 Text(conversation.place or "–"),
                 Text(conversation.interpreter_name or "–"),
                 language_name(conversation.interview_language, ui_language()),
+                key=conversation.id,
             )
         form = self.app.intake_form  # type: ignore[attr-defined]
         practice = self.app.settings.local_practice  # type: ignore[attr-defined]
@@ -262,11 +269,74 @@ class CaseScreen(Screen[None]):
     def action_add_conversation(self) -> None:
         store = self.app.require_store()  # type: ignore[attr-defined]
         case = store.get_case(self.case_id)
-        default = case.languages[0] if case and case.languages else "nl"
 
         def added(fields: dict[str, Any] | None) -> None:
             if fields:
                 store.add_conversation(self.case_id, **fields)
                 self.reload()
 
-        self.app.push_screen(ConversationDialog(default), added)
+        self.app.push_screen(ConversationDialog(case.languages if case else []), added)
+
+    def _chosen_conversation(self) -> Conversation | None:
+        """The conversation under the cursor, when the conversations table has the focus."""
+        table = self.query_one("#conversations", DataTable)
+        if self.focused is not table or table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        store = self.app.require_store()  # type: ignore[attr-defined]
+        return next((c for c in store.conversations(self.case_id) if c.id == key), None)
+
+    @on(DataTable.RowSelected, "#conversations")
+    def _edit_conversation(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if not self.editable:
+            return
+        conversation = self._chosen_conversation()
+        if conversation is None:
+            return
+        store = self.app.require_store()  # type: ignore[attr-defined]
+        case = store.get_case(self.case_id)
+
+        def edited(fields: dict[str, Any] | None) -> None:
+            if fields:
+                store.update_conversation(conversation.id, **fields)
+                self.notify(_("Gesprek gewijzigd."))
+                self.reload()
+
+        self.app.push_screen(
+            ConversationDialog(case.languages if case else [], conversation), edited
+        )
+
+    def action_remove_conversation(self) -> None:
+        if not self.editable:
+            return
+        conversation = self._chosen_conversation()
+        if conversation is None:
+            self.notify(
+                _("Ga eerst met Tab naar de intakegesprekken en kies het gesprek."),
+                severity="warning",
+            )
+            return
+        store = self.app.require_store()  # type: ignore[attr-defined]
+
+        def remove(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                store.remove_conversation(conversation.id)
+            except ConversationInUse as refused:
+                self.notify(str(refused), severity="error", timeout=10)
+                return
+            self.notify(_("Gesprek verwijderd."))
+            self.reload()
+
+        self.app.push_screen(
+            ConfirmDialog(
+                _("Het gesprek van {date} verwijderen?").format(
+                    date=show_date(conversation.held_on)
+                ),
+                _("Verwijderen"),
+                _("Houden"),
+            ),
+            remove,
+        )

@@ -19,6 +19,7 @@ from inburgering_tui.tui.base import AppScreen
 from inburgering_tui.tui.dialogs.confirm import ConfirmDialog
 from inburgering_tui.tui.footer import KeyHints
 from inburgering_tui.tui.widgets.field import LabelledField
+from inburgering_tui.tui.widgets.language_picker import LanguagePicker
 
 DATE_HINT = "dd-mm-jjjj"
 
@@ -57,9 +58,7 @@ class CaseFormScreen(AppScreen[None]):
             yield self._text("date_of_birth", _("Geboortedatum"), hint=DATE_HINT)
             yield self._select("sex", _("Geslacht"), SEX_LABELS)
             yield self._text("nationality", _("Nationaliteit"))
-            yield self._text(
-                "languages", _("Talen die de persoon spreekt"), hint=_("bijvoorbeeld: ar, en")
-            )
+            yield LabelledField(_("Talen die de persoon spreekt"), LanguagePicker(id="languages"))
             yield self._select("literacy", _("Geletterdheid"), LITERACY_LABELS)
             yield self._select(
                 "doelgroep",
@@ -95,7 +94,7 @@ class CaseFormScreen(AppScreen[None]):
         for name in ("date_of_birth", "koppelingsdatum", "kennisgeving_date", "brp_date"):
             value: date | None = getattr(case, name)
             self.query_one(f"#{name}", Input).value = format_date(value) if value else ""
-        self.query_one("#languages", Input).value = ", ".join(case.languages)
+        self.query_one("#languages", LanguagePicker).value = case.languages
         self.query_one("#v_nummer", Input).value = case.v_nummer or ""
         self.query_one("#bsn", Input).value = case.bsn or ""
         for name in ("sex", "literacy", "doelgroep"):
@@ -105,6 +104,7 @@ class CaseFormScreen(AppScreen[None]):
         raw: dict[str, Any] = {field.id: field.value for field in self.query(Input) if field.id}
         for select in self.query(Select):
             raw[str(select.id)] = None if select.value is Select.NULL else select.value
+        raw["languages"] = self.query_one("#languages", LanguagePicker).value
         return raw
 
     def action_save(self) -> None:

@@ -18,7 +18,14 @@ from inburgering_tui.domain.answers import Invalid
 from inburgering_tui.domain.forms import AnswerType, Question, Section
 from inburgering_tui.domain.intake import IntakeWalk
 from inburgering_tui.i18n.bidi import app_reorders
-from inburgering_tui.i18n.catalogs import _, language_name, ngettext, translator, ui_language
+from inburgering_tui.i18n.catalogs import (
+    _,
+    has_catalogue,
+    language_name,
+    ngettext,
+    translator,
+    ui_language,
+)
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.services.intake_session import IntakeSession
 from inburgering_tui.tui.base import AppScreen
@@ -27,6 +34,7 @@ from inburgering_tui.tui.dialogs.find_question import Findable, FindQuestionDial
 from inburgering_tui.tui.dialogs.note import NoteDialog
 from inburgering_tui.tui.dialogs.reason import ReasonDialog
 from inburgering_tui.tui.footer import KeyHints
+from inburgering_tui.tui.labels import suggestion_answer, suggestion_text
 from inburgering_tui.tui.messages import AnswerEdited, ProseIgnored
 from inburgering_tui.tui.widgets.domains import DomainSidebar
 from inburgering_tui.tui.widgets.questions import PROSE_WINDOW, answer_widget, option_lines
@@ -64,6 +72,7 @@ class IntakeScreen(AppScreen[None]):
             id="intake.skip_domain",
             priority=True,
         ),
+        Binding("f2", "take_suggestion", N_("Overnemen"), id="intake.take", priority=True),
         Binding("f4", "note", N_("Notitie"), id="intake.note"),
         Binding("f5", "domain_note", N_("Notitie bij onderwerp"), id="intake.domain_note"),
         Binding("f6", "summary", N_("Samenvatting onderwerp"), id="intake.summary"),
@@ -82,6 +91,7 @@ class IntakeScreen(AppScreen[None]):
         self._save_timer: Timer | None = None
         self._typing_invalid = False
         self._answer_widget: Widget | None = None
+        self._suggested: Any = None  # what F2 takes for the shown question
 
     @property
     def walk(self) -> IntakeWalk:
@@ -118,6 +128,7 @@ class IntakeScreen(AppScreen[None]):
                 yield Label("", id="answer-error", classes="error", markup=False)
                 yield Static("", id="save-state", markup=False)
                 yield Static("", id="question-note", classes="consultant-note", markup=False)
+                yield Static("", id="suggestion", markup=False)
                 with Horizontal(id="help-columns", classes="language-columns"):
                     with Vertical(classes="consultant-column"):
                         yield Static("", id="question-help", markup=False)
@@ -176,6 +187,7 @@ class IntakeScreen(AppScreen[None]):
         self.query_one("#answer-error", Label).update("")
         self._show_saved_state(answer)
         self._show_note(question)
+        self._show_suggestion(question, answer)
         self._show_historical(section)
         self.query_one(DomainSidebar).show(self.walk, section.id)
         self.intake.move_to(question)
@@ -190,8 +202,15 @@ class IntakeScreen(AppScreen[None]):
             column.display = language != "nl"
         if language == "nl":
             return
-        translate = translator(language)
         self.query_one("#interview-language", Static).update(language_name(language, ui_language()))
+        if not has_catalogue(language):
+            # No questions in this language: say so, rather than show Dutch as if it were it.
+            notice = _("De tolk vertaalt vanuit het Nederlands")
+            self.query_one("#interview-prompt", ScriptText).set_text(notice, ui_language())
+            self.query_one("#interview-help", ScriptText).set_text("", ui_language())
+            self.query_one("#interview-options", ScriptText).set_text("", ui_language())
+            return
+        translate = translator(language)
         self.query_one("#interview-prompt", ScriptText).set_text(
             translate(question.prompt), language
         )
@@ -220,6 +239,40 @@ class IntakeScreen(AppScreen[None]):
         self.query_one("#question-note", Static).update(
             "✎ " + _("Notitie (alleen voor u): {note}").format(note=note) if note else ""
         )
+
+    def _show_suggestion(self, question: Question, answer: Any) -> None:
+        """What the conversation or the household says, unless the answer already says it."""
+        suggestion = self.walk.suggestion(question)
+        self._suggested = None
+        text = ""
+        if suggestion is not None:
+            value = None if suggestion.value is None else suggestion_answer(question, suggestion)
+            current = answer.value if answer is not None else None
+            if value is None or value != current:
+                text = suggestion_text(question, suggestion)
+                self._suggested = value
+            if value is not None and value != current:
+                differs = current is not None
+                text += "  " + (
+                    _("Wijkt af van het antwoord; F2 neemt dit over.")
+                    if differs
+                    else _("F2 neemt dit over.")
+                )
+        self.query_one("#suggestion", Static).update(text)
+        self.refresh_bindings()
+
+    def action_take_suggestion(self) -> None:
+        """The consultant takes the suggestion: it becomes the answer as if typed and confirmed."""
+        if self.question is None or self._suggested is None:
+            return
+        slot = self.query_one("#answer-slot", Vertical)
+        slot.remove_children()
+        widget = answer_widget(self.question, self._suggested)
+        self._answer_widget = widget
+        slot.mount(widget)
+        # Taking it is the consultant's explicit act: it is saved like a typed answer.
+        self._pending = widget.raw
+        self.action_next_question()
 
     def _show_historical(self, section: Section) -> None:
         """Answers to questions this form version no longer has: shown where they were given."""
@@ -528,4 +581,6 @@ class IntakeScreen(AppScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next_question" and self._typing_invalid:
             return None  # greyed: the answer must be valid first
+        if action == "take_suggestion" and self._suggested is None:
+            return None
         return True

@@ -24,7 +24,8 @@ class OfficeCaseScreen(CaseScreen):
     editable = False
     # Read-only: the consultant's editing actions are off here.
     NEVER_OFFERED = (
-        "intake", "edit", "add_member", "add_conversation", "invitation", "pip", "progress_talk",
+        "intake", "edit", "add_member", "add_conversation", "remove_conversation", "invitation",
+        "pip", "progress_talk",
     )  # fmt: skip
     BINDINGS = [
         Binding("h", "keep_current", N_("Conflict: huidige houden"), id="office.keep"),

@@ -15,12 +15,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Header, Input, Select, Static
 
 from inburgering_tui.domain.answers import format_date
+from inburgering_tui.domain.languages import first_language
 from inburgering_tui.domain.pip import PipContent
 from inburgering_tui.domain.pip_text import pip_text
 from inburgering_tui.i18n.bidi import app_reorders
 from inburgering_tui.i18n.catalogs import (
     _,
     available_languages,
+    has_catalogue,
     language_name,
     translator,
     ui_language,
@@ -69,7 +71,9 @@ class PipReviewScreen(AppScreen[None]):
         case = store.get_case(self.case_id)
         assert case is not None
         self.language = (
-            conversations[-1].interview_language if conversations else (case.languages or ["nl"])[0]
+            conversations[-1].interview_language
+            if conversations
+            else first_language(case.languages)
         )
         self.interpreter = conversations[-1].interpreter_name if conversations else ""
         version = self._version()
@@ -92,15 +96,19 @@ class PipReviewScreen(AppScreen[None]):
                         yield Static(
                             language_name(self.language, ui_language()), classes="column-title"
                         )
-                        yield ScriptText(
-                            pip_text(
-                                content,
-                                translator(self.language),
-                                lambda d: format_day(d, self.language, style="medium"),
-                            ),
-                            self.language,
-                            reorder=reorder,
-                        )
+                        if has_catalogue(self.language):
+                            yield ScriptText(
+                                pip_text(
+                                    content,
+                                    translator(self.language),
+                                    lambda d: format_day(d, self.language, style="medium"),
+                                ),
+                                self.language,
+                                reorder=reorder,
+                            )
+                        else:
+                            # No catalogue: say so, rather than show Dutch under this name.
+                            yield Static(_("De tolk vertaalt vanuit het Nederlands"))
             yield Static(_("Akkoord van de persoon"), classes="section-title")
             yield LabelledField(
                 _("Naam zoals de persoon die typt"),
