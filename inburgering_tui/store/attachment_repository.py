@@ -119,7 +119,10 @@ class AttachmentStore:
 
 
 def too_large(max_bytes: int) -> AttachmentRefused:
+    if max_bytes >= 1024**2:
+        limit = f"{max_bytes / 1024**2:.3g} MiB"
+    else:
+        limit = f"{max_bytes / 1024:.3g} KiB"
     return AttachmentRefused(
-        N_("Het bestand is groter dan {limit} MiB, de grens in de instellingen."),
-        limit=f"{max_bytes / 1024**2:g}",
+        N_("Het bestand is groter dan {limit}, de grens in de instellingen."), limit=limit
     )
