@@ -316,3 +316,45 @@ def test_an_update_that_changes_a_held_attachment_is_refused(
     with pytest.raises(Refusal, match="is in de backoffice al anders vastgelegd"):
         _import(office, isolated, tampered)
     assert snapshot(office.engine) == before
+
+
+async def test_the_back_office_lists_and_saves_attachments_but_never_adds_or_removes(
+    isolated: Path,
+    tmp_path: Path,
+    office: Store,
+    laptop: list[str],
+    bundle: Path,
+    forms: dict[str, Form],
+) -> None:
+    from textual.widgets import DataTable
+
+    from inburgering_tui.settings import Settings
+    from inburgering_tui.tui.app import InburgeringApp
+    from inburgering_tui.tui.screens.office_case import OfficeCaseScreen
+
+    from .conftest import TODAY
+    from .pilot import SIZE
+
+    _import(office, isolated, bundle.read_bytes())
+    exports = tmp_path / "exports"
+    app = InburgeringApp(
+        Vault(tmp_path / "office"), forms, Settings(exports_dir=exports), today=lambda: TODAY,
+        store=office, back_office=True,
+    )  # fmt: skip
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(OfficeCaseScreen(laptop[1]))  # the case with the CV
+        await pilot.pause()
+        screen = app.screen
+        assert screen.query_one("#attachments", DataTable).row_count == 1
+        assert screen.check_action("add_attachment", ()) is False
+        assert screen.check_action("remove_attachment", ()) is False
+        await pilot.press("b", "x")  # not offered: nothing happens
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.press("w", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("escape")
+    [written] = exports.iterdir()
+    assert written.read_bytes() == real_jpeg() and written.suffix == ".jpg"
+    assert "cv" not in written.name  # never the original name

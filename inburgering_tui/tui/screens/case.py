@@ -1,4 +1,5 @@
-"""One case at a glance: the person, household, intake conversations and intake progress."""
+"""One case at a glance: the person, household, intake conversations, intake progress, deadlines
+and the attached documents."""
 
 from __future__ import annotations
 
