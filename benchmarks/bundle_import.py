@@ -74,7 +74,7 @@ from inburgering_tui.store import models  # noqa: E402, F401  (registers every t
 from inburgering_tui.store.engine import server_engine  # noqa: E402
 from inburgering_tui.store.migrate import upgrade  # noqa: E402
 from inburgering_tui.store.office_sync import NEW, UNCHANGED, ImportSummary  # noqa: E402
-from inburgering_tui.store.records import CASE_TABLE, PARTS, row_from_json  # noqa: E402
+from inburgering_tui.store.records import CASE_TABLE, PARTS, part_rows, row_from_json  # noqa: E402
 from inburgering_tui.store.repository import Store  # noqa: E402
 from inburgering_tui.store.vault import Vault  # noqa: E402
 
@@ -140,7 +140,8 @@ def check_against_records(rows: Rows, records: Sequence[dict[str, Any]]) -> None
     expected = {CASE_TABLE.name: len(records)}
     for part in PARTS:
         expected[part.table.name] = sum(
-            len([row_from_json(part.table, item) for item in r["data"][part.key]]) for r in records
+            len([row_from_json(part.table, item) for item in part_rows(r["data"], part)])
+            for r in records
         )
     for name, count in expected.items():
         got = len(rows.get(name, ([], []))[1])

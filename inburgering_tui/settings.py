@@ -76,6 +76,12 @@ class Settings(BaseSettings):
         ge=0,
         description="Laptop: remove a case this many days after the back office confirmed it (unchanged since); empty = never.",
     )
+    attachment_max_mib: float = Field(
+        10.0,
+        gt=0,
+        le=1024,
+        description="Largest document (PDF, JPEG, PNG) that may be attached to a case, in MiB.",
+    )
     bidi: BidiMode = Field(
         BidiMode.AUTO,
         description="Who reorders right-to-left text: auto, app (xterm, tmux) or terminal (VTE, Konsole).",
@@ -91,6 +97,10 @@ class Settings(BaseSettings):
         default_factory=dict,
         description="Remapped keys by binding id, e.g. {'intake.next_domain' = 'f6'}.",
     )
+
+    @property
+    def attachment_max_bytes(self) -> int:
+        return int(self.attachment_max_mib * 1024**2)
 
     @field_validator("ui_language")
     @classmethod

@@ -51,7 +51,9 @@ from inburgering_tui.export.bundle import export_bundle, import_bundle, open_bun
 from inburgering_tui.export.bundle_format import AUDIT, MANIFEST, BundleError
 from inburgering_tui.export.pki import Identity, create_dev_pki, load_certificate, load_identity
 from inburgering_tui.i18n.refusal import Refusal
+from inburgering_tui.store.attachment_repository import AttachmentStore
 from inburgering_tui.store.models import (
+    Attachment,
     CaseConflict,
     CaseRevision,
     CaseSync,
@@ -74,6 +76,7 @@ from inburgering_tui.store.repository import Store
 from inburgering_tui.store.vault import Vault
 
 from .conftest import PASSPHRASE, TODAY
+from .documents import real_jpeg, real_pdf, real_png
 
 KEY_PASSPHRASE = "sleutel-wachtwoordzin-7"
 CONSULTANT = "Test Consulent"
@@ -158,6 +161,8 @@ def _make_world(root: Path, form: Form) -> World:
     try:
         # One case in each demo stage: new, intake partly, intake done, PIP drafted, PIP set.
         ids = demo.populate(laptop, form, 5, seed=11, today=TODAY)
+        attachments = AttachmentStore(laptop)
+        gone = attachments.add(ids[4], real_png(seed=21), label="COA", max_bytes=2**20)
 
         def export() -> bytes:
             return export_bundle(
@@ -176,6 +181,13 @@ def _make_world(root: Path, form: Form) -> World:
         version = pips.latest_set(pip_set)
         assert version is not None
         laptop.add_signed_document(pip_set, version.id, FAKE_PDF)
+        # Attachments: one removed from a case the office holds, two new ones.
+        attachments.remove(gone.id)
+        attachments.add(
+            pip_set, real_pdf("Diploma", seed=22), original_name="Diploma Aydın.pdf",
+            question=(form.id, "opleiding_diploma"), max_bytes=2**20,
+        )  # fmt: skip
+        attachments.add(new_case, real_jpeg(seed=23), label="cv", max_bytes=2**20)
         pips.add_progress_talk(pip_set, TODAY, {"summary": "goed bezig"}, "taalniveau hoger")
         invitation = laptop.add_invitation(new_case, TODAY - timedelta(days=3), 14)
         laptop.record_response(invitation.id, TODAY)
@@ -401,6 +413,12 @@ def assert_consistent(
         documents = _table(SignedDocument)
         for sha256, content in conn.execute(select(documents.c.sha256, documents.c.content)):
             assert hashlib.sha256(content).hexdigest() == sha256, "a PDF differs from its sha256"
+        attached = _table(Attachment)
+        for sha256, size, content in conn.execute(
+            select(attached.c.sha256, attached.c.size, attached.c.content)
+        ):
+            assert hashlib.sha256(content).hexdigest() == sha256, "an attachment is not its sha256"
+            assert len(content) == size, "an attachment is not its size"
 
         device = _table(DeviceAuditEvent)
         kept = set(
@@ -420,7 +438,8 @@ def _values(key: str, rows: list[dict[str, Any]]) -> list[str]:
 def _assert_stored(stored: dict[str, Any], incoming: dict[str, Any], *, updated: bool) -> None:
     """Every row as sent. An update keeps set PIP versions and PDFs: those never change."""
     for key in ("case", *(part.key for part in PARTS)):
-        mine, theirs = stored[key], incoming[key]
+        # An optional part (attachments) is absent from a record without such rows.
+        mine, theirs = stored.get(key, []), incoming.get(key, [])
         if key == "case":
             mine, theirs = [mine], [theirs]
         if updated and key in ("pip_versions", "documents"):

@@ -150,3 +150,44 @@ async def test_the_back_office_screen_and_the_csv_work_on_postgresql(
     assert sorted(row["case_id"] for row in rows) == sorted(ids)
     assert any(row["next_deadline_rule"].startswith("T") for row in rows)
     assert {row["open_conflicts"] for row in rows} == {"0"}
+
+
+def test_attachments_arrive_in_postgresql_byte_for_byte_and_the_office_saves_one_out(
+    isolated: Path, tmp_path: Path, pg_db_url: str, pg_store: Store, intake_form: Form
+) -> None:
+    from inburgering_tui.store.attachment_repository import AttachmentStore
+
+    from .documents import real_pdf, real_png
+
+    ids = make_laptop(isolated, intake_form, cases=2)
+    make_office_home(isolated, tmp_path / "office")
+    laptop = Vault(isolated).unlock(PASSPHRASE)
+    pdf, png = real_pdf("Diploma"), real_png(seed=3)
+    on_laptop = AttachmentStore(laptop)
+    first = on_laptop.add(
+        ids[0], pdf, original_name="Diploma Nasser-Aydın.pdf",
+        question=("brede-intake", "opleiding_diploma"), max_bytes=1024**2,
+    )  # fmt: skip
+    on_laptop.add(ids[1], png, label="COA", max_bytes=1024**2)
+    path = export(laptop, isolated, tmp_path / "bundle.p7m")
+    try:
+        process = _import(tmp_path, pg_db_url, path)
+        _out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+        with laptop.session() as a, pg_store.session() as b:
+            assert read_records(b.connection(), ids) == read_records(a.connection(), ids)
+    finally:
+        laptop.close()
+    in_office = AttachmentStore(pg_store)
+    assert in_office.content(first.id)[1] == pdf
+    assert [in_office.content(a.id)[1] for a in in_office.list(ids[1])] == [png]
+
+    out = tmp_path / "saved.pdf"
+    env = {**os.environ, "INBURGERING_HOME": str(tmp_path / "office")}
+    result = subprocess.run(
+        [sys.executable, "-m", "inburgering_tui.cli", "attachments", "save", ids[0], first.id,
+         "--db", pg_db_url, "--out", str(out)],
+        env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes() == pdf and (out.stat().st_mode & 0o777) == 0o600

@@ -71,6 +71,7 @@ def test_migrations_reach_head(pg_engine: Engine) -> None:
         "pipversion_set_no_delete",
         "pipversion_set_no_truncate",
     }
+    assert _triggers(pg_engine, "attachment") == {"attachment_no_update"}
 
 
 def test_store_reads_back_what_it_wrote(pg_store: Store) -> None:
@@ -167,3 +168,27 @@ def test_migration_chains_events_of_an_older_schema(pg_engine: Engine) -> None:
     assert first_broken_link(store.audit_events()) is None
     with pg_engine.begin() as conn, pytest.raises(Exception, match="append-only"):
         conn.execute(text("UPDATE auditevent SET subject = 'x'"))
+
+
+def test_attachments_keep_their_bytes_and_never_change_in_place(pg_store: Store) -> None:
+    from inburgering_tui.store.attachment_repository import AttachmentStore
+
+    from .documents import real_jpeg
+
+    case_id = _case(pg_store)
+    attachments = AttachmentStore(pg_store)
+    jpeg = real_jpeg(seed=4)
+    added = attachments.add(
+        case_id, jpeg, original_name="cv Ṣāliḥ.jpg", label="cv", max_bytes=1024**2
+    )
+    assert [a.id for a in attachments.list(case_id)] == [added.id]
+    assert attachments.content(added.id)[1] == jpeg  # bytea, byte for byte
+    with pg_store.engine.begin() as conn, pytest.raises(Exception, match="never changes"):
+        conn.execute(text("UPDATE attachment SET label = 'anders'"))
+    attachments.remove(added.id)
+    assert attachments.list(case_id) == []
+    assert [e.action for e in pg_store.audit_events()][-2:] == [
+        "attachment.add",
+        "attachment.remove",
+    ]
+    assert first_broken_link(pg_store.audit_events()) is None

@@ -110,3 +110,51 @@ def _generated_names(store: Store) -> list[str]:
             if len(member.name) >= 6:
                 names.add(member.name)
     return sorted(names)
+
+
+def test_an_attachment_never_lies_unencrypted_on_disk(
+    tmp_path: Path, intake_form: Form, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An attached PDF and its original name (which names the person): not in any file of the
+    data directory (store, WAL, key file, keys), not in the bundle, not in the audit log, not in
+    the log output; only the file the consultant explicitly saves holds the bytes."""
+    from inburgering_tui.attachment_files import attach_file, save_attachment
+    from inburgering_tui.store.attachment_repository import AttachmentStore
+
+    from .documents import real_pdf
+
+    caplog.set_level(logging.DEBUG)
+    home = tmp_path / "laptop"
+    ids = make_laptop(home, intake_form, cases=2)
+    original = "Diploma Nasser-Aydın (ديبلوم) 2019.pdf"
+    source = tmp_path / "scans" / original
+    source.parent.mkdir()
+    pdf = real_pdf("Ṣāliḥ Nasser-Aydın, MBO-2 diploma")
+    source.write_bytes(pdf)
+    # Pieces of the document from beginning to end, each long enough never to occur by chance.
+    pieces = [pdf[i : i + 40] for i in range(0, len(pdf) - 40, max(1, len(pdf) // 24))]
+    secrets = pieces + [original.encode(e) for e in ("utf-8", "utf-16-le")]
+
+    def assert_nowhere(folder: Path) -> None:
+        files = [path for path in folder.rglob("*") if path.is_file()]
+        assert files
+        for path in files:
+            raw = path.read_bytes()
+            for secret in secrets:
+                assert secret not in raw, f"attachment bytes in {path.relative_to(tmp_path)}"
+
+    store = Vault(home).unlock(PASSPHRASE)
+    attachment = attach_file(store, intake_form, ids[0], source, max_bytes=1024**2)
+    assert (home / "store.db-wal").exists()  # the store is open: its WAL is read too
+    assert_nowhere(home)
+    bundle = export(store, home, tmp_path / "exports" / "bundle.p7m")
+    assert_nowhere(bundle.parent)
+    assert all(original not in event.subject for event in store.audit_events())
+    assert AttachmentStore(store).content(attachment.id)[1] == pdf
+    saved = save_attachment(store, attachment.id, tmp_path / "saved")
+    store.close()
+    assert_nowhere(home)
+    assert original not in caplog.text and "Nasser" not in saved.name
+    assert saved.read_bytes() == pdf  # written out on request, and only there
+    with pytest.raises(AssertionError):
+        assert_nowhere(saved.parent)  # the scan does find plain bytes where they are

@@ -38,7 +38,7 @@ from inburgering_tui.store.office_sync import (
     apply_bundle,
     earlier_import,
 )
-from inburgering_tui.store.records import document_contents
+from inburgering_tui.store.records import attachment_contents, document_contents
 from inburgering_tui.store.repository import Store
 
 Progress = Callable[[float], None]
@@ -58,6 +58,7 @@ class BundleWritten:
     bundle_id: str
     cases: int
     documents: int
+    attachments: int = 0
 
 
 def export_bundle(
@@ -80,8 +81,12 @@ def export_bundle(
     progress(0.2)
     checkpoint()
     identity = load_identity(consultant_p12, key_passphrase)
+    case_ids = [r["case_id"] for r in pending.records]
     with store.session() as session:
-        documents = document_contents(session.connection(), [r["case_id"] for r in pending.records])
+        documents = document_contents(session.connection(), case_ids)
+        # Every attachment of every case the bundle carries, each time: the record names them
+        # all, and the back office keeps only what it does not hold yet.
+        attachments = attachment_contents(session.connection(), case_ids)
     bundle_id, device_id, created = new_id(), sync.device_id(), utcnow()
     archive = pack(
         bundle_id=bundle_id,
@@ -92,6 +97,7 @@ def export_bundle(
         records=pending.records,
         loose_audit=pending.loose_audit,
         documents=documents,
+        attachments=attachments,
     )
     progress(0.5)
     checkpoint()
@@ -106,7 +112,7 @@ def export_bundle(
     progress(0.9)
     sync.mark_exported(bundle_id, hashlib.sha256(sealed).hexdigest(), path.name, pending)
     progress(1.0)
-    return BundleWritten(path, bundle_id, len(pending.records), len(documents))
+    return BundleWritten(path, bundle_id, len(pending.records), len(documents), len(attachments))
 
 
 def _common_name(cert: x509.Certificate) -> str:
@@ -171,6 +177,7 @@ def import_bundle(
             documents=contents.documents,
             sha256=opened.sha256,
             rows=contents.rows,
+            attachments=contents.attachments,
         ),
         lambda done: progress(0.3 + 0.7 * done),
     )

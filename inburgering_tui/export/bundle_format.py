@@ -1,5 +1,6 @@
 """The inside of a sync bundle (docs/bundle-format.md): a ZIP archive of a manifest, one JSON
-record per case, the audit events that belong to no record, and the signed PDFs.
+record per case, the audit events that belong to no record, the signed PDFs and the attached
+documents.
 
 ``pack`` writes it; ``unpack`` reads it back and refuses anything that is not exactly a valid
 bundle: every entry listed with its sha256, every record valid against the JSON Schema, every
@@ -23,6 +24,8 @@ from typing import Any
 
 import fastjsonschema
 
+from inburgering_tui.domain.answers import Invalid
+from inburgering_tui.domain.attachments import KIND_NAMES, content_type
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.i18n.refusal import Refusal
 from inburgering_tui.store.audit_chain import GENESIS, event_hash
@@ -31,6 +34,7 @@ from inburgering_tui.store.records import (
     PARTS,
     canonical,
     order_key,
+    part_rows,
     record_hash,
     record_rows,
     row_from_json,
@@ -42,6 +46,7 @@ MANIFEST = "manifest.json"
 AUDIT = "audit.json"
 RECORD_PREFIX = "cases/"
 DOCUMENT_PREFIX = "documents/"
+ATTACHMENT_PREFIX = "attachments/"
 # A bundle is read whole into memory after decryption; refuse archives that claim more.
 MAX_UNPACKED_BYTES = 4 * 1024**3
 
@@ -58,6 +63,7 @@ class BundleContents:
     documents: dict[str, bytes]  # by sha256
     # Per case, the records' column values, converted once while checking them.
     rows: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict)
+    attachments: dict[str, bytes] = field(default_factory=dict)  # by sha256
 
     @property
     def audit_events(self) -> list[dict[str, Any]]:
@@ -81,12 +87,15 @@ def pack(
     records: list[dict[str, Any]],
     loose_audit: list[dict[str, Any]],
     documents: dict[str, bytes],
+    attachments: dict[str, bytes] | None = None,
 ) -> bytes:
     entries: dict[str, bytes] = {AUDIT: canonical(loose_audit)}
     for record in records:
         entries[f"{RECORD_PREFIX}{record['case_id']}.json"] = canonical(record)
     for sha256, content in documents.items():
         entries[f"{DOCUMENT_PREFIX}{sha256}.pdf"] = content
+    for sha256, content in (attachments or {}).items():
+        entries[f"{ATTACHMENT_PREFIX}{sha256}"] = content
     manifest = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -101,8 +110,9 @@ def pack(
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(MANIFEST, canonical(manifest))
         for name, data in entries.items():
-            # PDFs are compressed already; JSON shrinks a lot.
-            method = zipfile.ZIP_STORED if name.endswith(".pdf") else zipfile.ZIP_DEFLATED
+            # PDFs, JPEGs and PNGs are compressed already; JSON shrinks a lot.
+            stored = name.endswith(".pdf") or name.startswith(ATTACHMENT_PREFIX)
+            method = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             archive.writestr(name, data, compress_type=method)
     return buffer.getvalue()
 
@@ -254,7 +264,20 @@ def _read(
                 N_("{name}: de inhoud past niet bij de sha256 in de naam"),
                 name=f"{DOCUMENT_PREFIX}{sha256}.pdf",
             )
-    contents = BundleContents(manifest, records, loose_audit, documents, rows)
+    attachments = {
+        name[len(ATTACHMENT_PREFIX) :]: blob
+        for name, blob in blobs.items()
+        if name.startswith(ATTACHMENT_PREFIX)
+    }
+    for sha256, blob in attachments.items():
+        if _sha256(blob) != sha256:
+            raise BundleError(
+                N_("{name}: de inhoud past niet bij de sha256 in de naam"),
+                name=f"{ATTACHMENT_PREFIX}{sha256}",
+            )
+    contents = BundleContents(
+        manifest, records, loose_audit, documents, rows, attachments=attachments
+    )
     _check_ids(contents)
     _check_audit_chain(contents)
     return contents
@@ -308,9 +331,13 @@ def _record(
 def _check_values_and_order(name: str, data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """What a pattern cannot say: every date exists (no 30 February), and the rows stand in
     the fixed order, so the record is exactly what the case gives when read back."""
-    for key in ("case", *(part.key for part in PARTS if part.key in data)):
-        if not _numbers_fit(data[key]):
-            raise BundleError(N_("{name}: een getal in {part} is te groot"), name=name, part=key)
+    if not _numbers_fit(data["case"]):
+        raise BundleError(N_("{name}: een getal in {part} is te groot"), name=name, part="case")
+    for part in PARTS:
+        if not _numbers_fit(part_rows(data, part)):
+            raise BundleError(
+                N_("{name}: een getal in {part} is te groot"), name=name, part=part.key
+            )
     try:
         rows = record_rows(data)
     except (ValueError, TypeError):
@@ -320,7 +347,7 @@ def _check_values_and_order(name: str, data: dict[str, Any]) -> dict[str, list[d
             part=_first_bad_part(data),
         ) from None
     for part in PARTS:
-        keys = [order_key(part, row) for row in data.get(part.key, [])]
+        keys = [order_key(part, row) for row in part_rows(data, part)]
         if keys != sorted(keys):
             raise BundleError(
                 N_("{name}: de rijen van {part} staan niet in de vaste volgorde"),
@@ -332,7 +359,7 @@ def _check_values_and_order(name: str, data: dict[str, Any]) -> dict[str, list[d
 
 def _first_bad_part(data: dict[str, Any]) -> str:
     parts = [("case", CASE_TABLE, [data["case"]])]
-    parts += [(part.key, part.table, data.get(part.key, [])) for part in PARTS]
+    parts += [(part.key, part.table, part_rows(data, part)) for part in PARTS]
     for key, table, items in parts:
         try:
             for item in items:
@@ -407,6 +434,7 @@ def _check_ids(contents: BundleContents) -> None:
                     where=where,
                     document=row["sha256"][:12],
                 )
+        _check_attachments(contents, data.get("attachments", []), where)
         for event in record["audit"]:
             if event["case_id"] != case_id:
                 raise BundleError(
@@ -417,6 +445,40 @@ def _check_ids(contents: BundleContents) -> None:
         if event["case_id"] in cases:
             raise BundleError(
                 N_("audit.json: bevat een gebeurtenis van een zaak met een eigen record")
+            )
+
+
+def _check_attachments(contents: BundleContents, rows: list[dict[str, Any]], where: str) -> None:
+    """Each attached document is in the bundle, as large as the record says, and by its content
+    the type the record names: a whole PDF, JPEG or PNG, whatever it is called."""
+    for row in rows:
+        short = row["id"][:12]
+        blob = contents.attachments.get(row["sha256"])
+        if blob is None:
+            raise BundleError(
+                N_("{where}: bijlage {attachment} zit niet in de bundel"),
+                where=where,
+                attachment=short,
+            )
+        if len(blob) != row["size"]:
+            raise BundleError(
+                N_("{where}: bijlage {attachment} is niet zo groot als het record zegt"),
+                where=where,
+                attachment=short,
+            )
+        found = content_type(blob)
+        if isinstance(found, Invalid) or found != row["content_type"]:
+            raise BundleError(
+                N_("{where}: bijlage {attachment} is geen geldige {kind}"),
+                where=where,
+                attachment=short,
+                kind=KIND_NAMES.get(row["content_type"], row["content_type"]),
+            )
+        if (row["form_id"] is None) != (row["question_id"] is None):
+            raise BundleError(
+                N_("{where}: bijlage {attachment} noemt een vraag zonder formulier of omgekeerd"),
+                where=where,
+                attachment=short,
             )
 
 

@@ -34,3 +34,13 @@ def format_day(day: date, language: str, *, style: str = "long") -> str:
 
 def format_number(value: float, language: str) -> str:
     return format_decimal(value, locale=babel_locale(language))
+
+
+def format_size(size: int, language: str) -> str:
+    """A file size as people read it: bytes, KiB or MiB, the number in the locale's way."""
+    locale = babel_locale(language)
+    if size >= 1024**2:
+        return format_decimal(size / 1024**2, format="#,##0.0", locale=locale) + " MiB"
+    if size >= 1024:
+        return format_decimal(round(size / 1024), locale=locale) + " KiB"
+    return format_decimal(size, locale=locale) + " B"

@@ -172,6 +172,26 @@ class SignedDocument(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class Attachment(SQLModel, table=True):
+    """A document attached to a case or to one of its questions (COA handover papers, a diploma,
+    a CV), kept in the encrypted store so it travels in the sync bundle like the signed PDFs.
+    Never changed once added (the database refuses); it may be removed whole."""
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    case_id: str = Field(foreign_key="case.id", index=True, ondelete="CASCADE")
+    form_id: str | None = None  # with question_id: the question it belongs to, if any
+    question_id: str | None = None
+    label: str = ""
+    # The file's name as it was: it may name the person, so it stays in here, never in the
+    # audit log, a log line or the name of a file written out.
+    original_name: str = ""
+    content_type: str  # checked from the content (domain/attachments.py)
+    size: int
+    sha256: str
+    content: bytes
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 # -- sync (docs/bundle-format.md) -------------------------------------------------------------
 
 

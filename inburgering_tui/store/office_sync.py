@@ -38,8 +38,10 @@ from inburgering_tui.store.records import (
     CASE_TABLE,
     PARTS,
     PARTS_BY_KEY,
+    part_rows,
     read_records,
     record_rows,
+    row_to_json,
 )
 from inburgering_tui.store.repository import Store
 
@@ -132,6 +134,7 @@ class Incoming:
     documents: dict[str, bytes]
     sha256: str
     rows: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict)
+    attachments: dict[str, bytes] = field(default_factory=dict)  # by sha256
 
     @property
     def bundle_id(self) -> str:
@@ -185,8 +188,12 @@ def _apply(
     progress(0.1)
     applying = [r for r in records if plan[r["case_id"]] in (NEW, UPDATED)]
     _check_row_ids(conn, applying)
-    _replace_rows(conn, applying, plan, incoming.documents, progress, incoming.rows)
-    _record_outcomes(session, records, plan, manifest, bundle_id, incoming.documents)
+    _replace_rows(
+        conn, applying, plan, incoming.documents, progress, incoming.rows, incoming.attachments
+    )
+    _record_outcomes(
+        session, records, plan, manifest, bundle_id, incoming.documents, incoming.attachments
+    )
     _store_device_audit(conn, manifest["device_id"], bundle_id, incoming.audit_events)
     outcomes = {
         r["case_id"]: {"outcome": plan[r["case_id"]], "record_hash": r["record_hash"]}
@@ -220,7 +227,7 @@ def _check_row_ids(conn: Connection, records: Sequence[dict[str, Any]]) -> None:
     for part in PARTS:
         if "id" not in part.table.c or "id" in part.leave_out:
             continue
-        incoming = {row["id"]: r["case_id"] for r in records for row in r["data"].get(part.key, [])}
+        incoming = {row["id"]: r["case_id"] for r in records for row in part_rows(r["data"], part)}
         ids = list(incoming)
         for start in range(0, len(ids), BATCH):
             query = select(part.table.c.id, part.table.c.case_id).where(
@@ -281,6 +288,7 @@ def _replace_rows(
     documents: dict[str, bytes],
     progress: Progress,
     prepared: dict[str, dict[str, list[dict[str, Any]]]] | None = None,
+    attachments: dict[str, bytes] | None = None,
 ) -> None:
     """Write new cases and replace updated ones; set PIP versions are never touched again.
     ``prepared`` holds column values converted while the bundle was checked."""
@@ -309,12 +317,16 @@ def _replace_rows(
                     case=record["case_id"],
                     number=version["number"],
                 )
+    updated_set = set(updated)
+    kept_attachments = _settle_attachments(
+        conn, [r for r in records if r["case_id"] in updated_set]
+    )
     for start in range(0, len(updated), BATCH):
         batch = updated[start : start + BATCH]
         # Children first, in reverse insert order (answers point to conversations, progress
         # talks to PIP versions); documents and set versions stay: they never change.
         for part in reversed(PARTS):
-            if part.key == "documents":
+            if part.key in ("documents", "attachments"):
                 continue
             statement = delete(part.table).where(part.table.c.case_id.in_(batch))
             if part.key == "pip_versions":
@@ -352,10 +364,42 @@ def _replace_rows(
                     if row["id"] in known_documents:
                         continue
                     row = {**row, "content": documents[row["sha256"]]}
+                if part.key == "attachments":
+                    if row["id"] in kept_attachments:
+                        continue
+                    row = {**row, "content": (attachments or {})[row["sha256"]]}
                 rows.append(row)
         if rows:
             conn.execute(insert(part.table), rows)
         progress(0.4 + 0.5 * (index + 1) / len(PARTS))
+
+
+def _settle_attachments(conn: Connection, updated: Sequence[dict[str, Any]]) -> set[str]:
+    """For updated cases: remove the attachments their record no longer names (removed on the
+    laptop) and return the ids of those the office holds already, which stay as they are. An
+    attachment never changes, so one the office holds under the same id must be the same."""
+    table = PARTS_BY_KEY["attachments"].table
+    incoming = {
+        row["id"]: {**row, "case_id": r["case_id"]}
+        for r in updated
+        for row in r["data"].get("attachments", [])
+    }
+    ids = [r["case_id"] for r in updated]
+    columns = [c for c in table.columns if c.name != "content"]
+    held: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(ids), BATCH):
+        query = select(*columns).where(table.c.case_id.in_(ids[start : start + BATCH]))
+        for found in conn.execute(query):
+            held[found.id] = row_to_json(table, found, ("content",))
+    for attachment_id, item in held.items():
+        if attachment_id in incoming and incoming[attachment_id] != item:
+            raise ImportRefused(
+                N_("bijlage {id} is in de backoffice al anders vastgelegd"), id=attachment_id[:12]
+            )
+    gone = [attachment_id for attachment_id in held if attachment_id not in incoming]
+    for start in range(0, len(gone), BATCH):
+        conn.execute(delete(table).where(table.c.id.in_(gone[start : start + BATCH])))
+    return set(held) - set(gone)
 
 
 def _record_outcomes(
@@ -365,6 +409,7 @@ def _record_outcomes(
     manifest: dict[str, Any],
     bundle_id: str,
     documents: dict[str, bytes],
+    attachments: dict[str, bytes],
 ) -> None:
     conn = session.connection()
     now = utcnow()
@@ -385,12 +430,18 @@ def _record_outcomes(
             d["sha256"]: base64.b64encode(documents[d["sha256"]]).decode()
             for d in record["data"]["documents"]
         }
+        kept = {**record, "document_contents": pdfs}
+        if record["data"].get("attachments"):
+            kept["attachment_contents"] = {
+                a["sha256"]: base64.b64encode(attachments[a["sha256"]]).decode()
+                for a in record["data"]["attachments"]
+            }
         session.add(
             CaseConflict(
                 case_id=record["case_id"],
                 current_hash=held.get(record["case_id"], ""),
                 incoming_hash=record["record_hash"],
-                incoming_record={**record, "document_contents": pdfs},
+                incoming_record=kept,
                 current_record=current.get(record["case_id"]),
                 consultant=manifest["consultant"],
                 bundle_id=bundle_id,
@@ -507,8 +558,20 @@ def resolve_conflict(store: Store, conflict_id: str, take: str) -> None:
                 sha: base64.b64decode(content)
                 for sha, content in record.get("document_contents", {}).items()
             }
+            attached = {
+                sha: base64.b64decode(content)
+                for sha, content in record.get("attachment_contents", {}).items()
+            }
+            _keep_dropped_attachments(conn, conflict, record)
             # Apply as an update of what the office holds now.
-            _replace_rows(conn, [record], {record["case_id"]: UPDATED}, pdfs, lambda _d: None)
+            _replace_rows(
+                conn,
+                [record],
+                {record["case_id"]: UPDATED},
+                pdfs,
+                lambda _d: None,
+                attachments=attached,
+            )
             conn.execute(
                 update(_table(CaseSync))
                 .where(_table(CaseSync).c.case_id == record["case_id"])
@@ -520,3 +583,26 @@ def resolve_conflict(store: Store, conflict_id: str, take: str) -> None:
         session.add(conflict)
         store.audit(session, f"conflict.keep_{take}", conflict.case_id, conflict.id)
         session.commit()
+
+
+def _keep_dropped_attachments(
+    conn: Connection, conflict: CaseConflict, record: dict[str, Any]
+) -> None:
+    """Continuing from the other version removes the attachments only the current one has: their
+    content goes into the conflict row first, so both versions stay whole there."""
+    table = PARTS_BY_KEY["attachments"].table
+    staying = {row["id"] for row in record["data"].get("attachments", [])}
+    query = select(table.c.id, table.c.sha256, table.c.content).where(
+        table.c.case_id == conflict.case_id
+    )
+    dropped = {
+        sha256: base64.b64encode(bytes(content)).decode()
+        for attachment_id, sha256, content in conn.execute(query)
+        if attachment_id not in staying
+    }
+    if dropped:
+        # A new dict: the JSON column notices a replaced value, not a changed one.
+        conflict.current_record = {
+            **(conflict.current_record or {}),
+            "attachment_contents": dropped,
+        }

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Date, DateTime, Table, select
 
 from inburgering_tui.store.models import (
     Answer,
+    Attachment,
     Case,
     Conversation,
     HouseholdMember,
@@ -38,8 +39,8 @@ class Part:
     table: Table
     order: tuple[str, ...]
     leave_out: tuple[str, ...] = ()  # local row ids and blobs that travel elsewhere
-    # A part added after format version 1 is left out of a record while it has no rows, so a
-    # case without them keeps the record (and hash) an older version of the app gives it.
+    # Left out of the record while the case has no such rows: records of cases without them
+    # (and their hashes) stay exactly what they were before the part existed.
     optional: bool = False
 
 
@@ -59,6 +60,7 @@ PARTS: tuple[Part, ...] = (
     Part("pip_versions", _table(PipVersion), ("number",)),
     Part("progress_talks", _table(ProgressTalk), ("id",)),
     Part("documents", _table(SignedDocument), ("id",), leave_out=("content",)),
+    Part("attachments", _table(Attachment), ("id",), leave_out=("content",), optional=True),
 )
 PARTS_BY_KEY = {part.key: part for part in PARTS}
 BATCH = 500  # ids per IN (...): well inside every database's parameter limit
@@ -112,7 +114,13 @@ def record_rows(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """A record's data as column values per table ("case" and every part's key)."""
     rows = {"case": [row_from_json(CASE_TABLE, data["case"])]}
     for part in PARTS:
-        rows[part.key] = [row_from_json(part.table, item) for item in data.get(part.key, [])]
+        rows[part.key] = [row_from_json(part.table, item) for item in part_rows(data, part)]
+    return rows
+
+
+def part_rows(data: dict[str, Any], part: Part) -> list[Any]:
+    """A part's rows in a record's data; an optional part may be absent (no rows)."""
+    rows: list[Any] = data.get(part.key, []) if part.optional else data[part.key]
     return rows
 
 
@@ -151,7 +159,16 @@ def order_key(part: Part, row: dict[str, Any]) -> tuple[Any, ...]:
 
 def document_contents(conn: Connection, case_ids: Sequence[str]) -> dict[str, bytes]:
     """The signed PDFs of these cases by sha256."""
-    table = _table(SignedDocument)
+    return _contents(_table(SignedDocument), case_ids, conn)
+
+
+def attachment_contents(conn: Connection, case_ids: Sequence[str]) -> dict[str, bytes]:
+    """The attached documents of these cases by sha256 (the same bytes once, however often
+    they are attached)."""
+    return _contents(_table(Attachment), case_ids, conn)
+
+
+def _contents(table: Table, case_ids: Sequence[str], conn: Connection) -> dict[str, bytes]:
     contents: dict[str, bytes] = {}
     for batch in _batches(list(case_ids)):
         query = select(table.c.sha256, table.c.content).where(table.c.case_id.in_(batch))

@@ -1,4 +1,5 @@
-"""One case at a glance: the person, household, intake conversations and intake progress."""
+"""One case at a glance: the person, household, intake conversations, intake progress, deadlines
+and the attached documents."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from inburgering_tui.domain.attachments import KIND_NAMES
 from inburgering_tui.domain.deadlines import (
     STATUS_LABELS,
     Deadline,
@@ -20,12 +22,18 @@ from inburgering_tui.domain.deadlines import (
     Status,
     is_due_soon,
 )
+from inburgering_tui.domain.forms import Form
 from inburgering_tui.i18n.catalogs import _, language_name, ngettext, ui_language
+from inburgering_tui.i18n.formatting import format_size
 from inburgering_tui.i18n.markers import N_
+from inburgering_tui.i18n.refusal import Refusal
 from inburgering_tui.overview import one_case
-from inburgering_tui.store.models import Conversation
+from inburgering_tui.store.attachment_repository import AttachmentStore
+from inburgering_tui.store.models import Attachment, Conversation
 from inburgering_tui.store.pip_repository import PipStore
-from inburgering_tui.store.repository import ConversationInUse
+from inburgering_tui.store.repository import ConversationInUse, Store
+from inburgering_tui.tui.dialogs.attachment_add import AttachmentAddDialog
+from inburgering_tui.tui.dialogs.attachment_save import AttachmentSaveDialog
 from inburgering_tui.tui.dialogs.confirm import ConfirmDialog
 from inburgering_tui.tui.dialogs.conversation import ConversationDialog
 from inburgering_tui.tui.dialogs.household import HouseholdDialog
@@ -54,12 +62,16 @@ class CaseScreen(Screen[None]):
         Binding("p", "pip", N_("PIP"), id="case.pip"),
         Binding("v", "progress_talk", N_("Voortgangsgesprek"), id="case.progress"),
         Binding("r", "intake_report", N_("Verslag intake"), id="case.intake_report"),
+        Binding("b", "add_attachment", N_("Bijlage +"), id="case.attachment_add"),
+        Binding("w", "save_attachment", N_("Bijlage opslaan"), id="case.attachment_save"),
+        Binding("x", "remove_attachment", N_("Bijlage verwijderen"), id="case.attachment_remove"),
         Binding("escape", "back", N_("Terug"), id="case.back"),
     ]
 
     def __init__(self, case_id: str) -> None:
         super().__init__(id="case")
         self.case_id = case_id
+        self.attachments: list[Attachment] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -74,6 +86,8 @@ class CaseScreen(Screen[None]):
             yield DataTable(id="conversations", cursor_type="row")
             yield Static(_("Termijnen"), classes="section-title")
             yield DataTable(id="deadlines", cursor_type="row")
+            yield Static(_("Bijlagen"), classes="section-title")
+            yield DataTable(id="attachments", cursor_type="row")
             yield from self.more_sections()
         yield KeyHints()
 
@@ -148,6 +162,7 @@ class CaseScreen(Screen[None]):
         walk = item.walk
         self._show_deadlines(item.deadlines, today, practice)
         self._show_pip()
+        self._show_attachments(store, form)
         done, total = walk.progress()
         self.query_one("#intake-progress", Static).update(
             ngettext(
@@ -179,6 +194,75 @@ class CaseScreen(Screen[None]):
                 Text(_(STATUS_LABELS[deadline.status]), style=style),
                 Text(_(deadline.reason).format(**params) if deadline.reason else "", style=style),
             )
+
+    def _show_attachments(self, store: Store, form: Form) -> None:
+        """Type, size, date, label and question of each attachment: never its original name."""
+        self.attachments = AttachmentStore(store).list(self.case_id)
+        table = self.query_one("#attachments", DataTable)
+        table.clear(columns=True)
+        table.add_columns(_("Soort"), _("Grootte"), _("Datum"), _("Omschrijving"), _("Bij vraag"))
+        for attachment in self.attachments:
+            question = form.question(attachment.question_id) if attachment.question_id else None
+            asked = _(question.prompt) if question else attachment.question_id or "–"
+            table.add_row(
+                KIND_NAMES.get(attachment.content_type, "?"),
+                format_size(attachment.size, ui_language()),
+                show_date(attachment.created_at.date()),
+                Text(attachment.label or "–"),
+                Text(asked if len(asked) <= 50 else asked[:49] + "…"),
+                key=attachment.id,
+            )
+        self.refresh_bindings()
+
+    def selected_attachment(self) -> Attachment | None:
+        """The attachment under the list's cursor (the first one until the cursor moves)."""
+        if not self.attachments:
+            return None
+        row = self.query_one("#attachments", DataTable).cursor_row
+        return self.attachments[min(max(row, 0), len(self.attachments) - 1)]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("save_attachment", "remove_attachment"):
+            return bool(self.attachments) or None  # shown, greyed, while there are none
+        return True
+
+    def action_add_attachment(self) -> None:
+        def added(attachment_id: str | None) -> None:
+            if attachment_id:
+                self.notify(_("Bijlage toegevoegd."))
+                self.reload()
+
+        self.app.push_screen(AttachmentAddDialog(self.case_id), added)
+
+    def action_save_attachment(self) -> None:
+        attachment = self.selected_attachment()
+        if attachment is not None:
+            self.app.push_screen(AttachmentSaveDialog(attachment))
+
+    def action_remove_attachment(self) -> None:
+        from inburgering_tui.tui.dialogs.confirm import ConfirmDialog
+
+        attachment = self.selected_attachment()
+        if attachment is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                AttachmentStore(self.app.require_store()).remove(attachment.id)  # type: ignore[attr-defined]
+            except Refusal as refusal:
+                self.notify(str(refusal), severity="error")
+            else:
+                self.notify(_("Bijlage verwijderd."))
+            self.reload()
+
+        what = attachment.label or KIND_NAMES.get(attachment.content_type, "")
+        question = _(
+            "Bijlage '{what}' verwijderen? Ze verdwijnt uit de zaak en, met de volgende bundel, "
+            "ook uit de backoffice."
+        ).format(what=what)
+        self.app.push_screen(ConfirmDialog(question, _("Verwijderen"), _("Nee")), answered)
 
     def _show_pip(self) -> None:
         versions = PipStore(self.app.require_store()).versions(self.case_id)  # type: ignore[attr-defined]

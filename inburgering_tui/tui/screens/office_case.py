@@ -25,7 +25,7 @@ class OfficeCaseScreen(CaseScreen):
     # Read-only: the consultant's editing actions are off here.
     NEVER_OFFERED = (
         "intake", "edit", "add_member", "add_conversation", "remove_conversation", "invitation",
-        "pip", "progress_talk",
+        "pip", "progress_talk", "add_attachment", "remove_attachment",
     )  # fmt: skip
     BINDINGS = [
         Binding("h", "keep_current", N_("Conflict: huidige houden"), id="office.keep"),
@@ -89,7 +89,7 @@ class OfficeCaseScreen(CaseScreen):
             return False
         if action in ("keep_current", "take_incoming"):
             return self.conflict is not None
-        return True
+        return super().check_action(action, parameters)
 
     def action_keep_current(self) -> None:
         self._resolve("current", _("De huidige versie houden? De andere blijft bewaard."))

@@ -1,14 +1,14 @@
 """The consultant's notes per question and per life domain.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006_attachments
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006_attachments"
 branch_labels = None
 depends_on = None
 
