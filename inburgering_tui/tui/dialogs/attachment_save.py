@@ -17,7 +17,7 @@ from inburgering_tui.attachment_files import default_name, save_attachment
 from inburgering_tui.i18n.catalogs import _
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.i18n.refusal import Refusal
-from inburgering_tui.store.models import Attachment
+from inburgering_tui.services.records import Attachment
 from inburgering_tui.tui.widgets.field import LabelledField, hold_input
 
 

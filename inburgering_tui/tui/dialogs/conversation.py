@@ -19,7 +19,7 @@ from inburgering_tui.domain.answers import Invalid, format_date, parse_date
 from inburgering_tui.domain.languages import is_language_code, normalise_languages
 from inburgering_tui.i18n.catalogs import SOURCE_LANGUAGE, _, has_catalogue
 from inburgering_tui.i18n.markers import N_
-from inburgering_tui.store.models import Conversation
+from inburgering_tui.services.records import Conversation
 from inburgering_tui.tui.labels import language_label
 from inburgering_tui.tui.widgets.field import LabelledField
 

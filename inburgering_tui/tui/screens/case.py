@@ -28,8 +28,8 @@ from inburgering_tui.i18n.formatting import format_size
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.i18n.refusal import Refusal
 from inburgering_tui.overview import one_case
+from inburgering_tui.services.records import Attachment, Conversation
 from inburgering_tui.store.attachment_repository import AttachmentStore
-from inburgering_tui.store.models import Attachment, Conversation
 from inburgering_tui.store.pip_repository import PipStore
 from inburgering_tui.store.repository import ConversationInUse, Store
 from inburgering_tui.tui.dialogs.attachment_add import AttachmentAddDialog
