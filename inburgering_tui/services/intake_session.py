@@ -6,14 +6,17 @@ clearing, a reason) and commits before the method returns: what the screen calls
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from inburgering_tui.domain.answers import Invalid, validate
 from inburgering_tui.domain.case_rules import age_on
+from inburgering_tui.domain.checks import AnswerWarning, warnings
+from inburgering_tui.domain.deadlines import LocalPractice
 from inburgering_tui.domain.forms import Form, Question, Section
-from inburgering_tui.domain.intake import CaseFacts, DomainStatus, IntakeWalk
+from inburgering_tui.domain.intake import CaseFacts, DomainStatus, Household, IntakeWalk, Member
 from inburgering_tui.store.models import Case
 from inburgering_tui.store.repository import Store, StoredAnswer
 
@@ -31,9 +34,15 @@ class Saved:
     changed: bool
 
 
-def case_facts(case: Case, today: date) -> CaseFacts:
-    """What the intake's skip logic may know about the case."""
-    return CaseFacts(doelgroep=case.doelgroep, age=age_on(case.date_of_birth, today))
+def case_facts(case: Case, today: date, household: Iterable[Member] | None = None) -> CaseFacts:
+    """What the intake's skip logic and checks may know about the case; the household's
+    counts only when its members are given (``store.household(case_id)``)."""
+    return CaseFacts(
+        doelgroep=case.doelgroep,
+        age=age_on(case.date_of_birth, today),
+        household=None if household is None else Household.of(household, today),
+        koppelingsdatum=case.koppelingsdatum,
+    )
 
 
 class IntakeSession:
@@ -104,6 +113,17 @@ class IntakeSession:
         first = self.walk.first_question(section)
         assert first is not None  # a section has at least one question (the form model says so)
         return section, first
+
+    def warnings(
+        self, practice: LocalPractice | None = None, question_id: str | None = None
+    ) -> list[AnswerWarning]:
+        """The form's checks on the answers as they stand (one question's with ``question_id``),
+        against the household registered in the case: warnings, never refusals."""
+        facts = case_facts(self.case, self.today, self.store.household(self.case.id))
+        values = {qid: answer.value for qid, answer in self.answers.items()}
+        return warnings(
+            self.form, values, facts, self.today, practice, self.walk.skipped, question_id
+        )
 
     def move_to(self, question: Question) -> None:
         """Remember where the consultant is (not an answer: not audited)."""

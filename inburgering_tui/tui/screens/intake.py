@@ -15,6 +15,7 @@ from textual.widget import Widget
 from textual.widgets import Header, Label, OptionList, Static
 
 from inburgering_tui.domain.answers import Invalid
+from inburgering_tui.domain.audience import CONSULTANT_ONLY, person_view
 from inburgering_tui.domain.forms import AnswerType, Question, Section
 from inburgering_tui.domain.intake import IntakeWalk
 from inburgering_tui.i18n.bidi import app_reorders
@@ -153,7 +154,9 @@ class IntakeScreen(AppScreen[None]):
             + ("  · " + _("verplicht") if question.required else "")
         )
         self.query_one("#question-prompt", Static).update(_(question.prompt))
-        self.query_one("#question-help", Static).update(_(question.help) if question.help else "")
+        self.query_one("#question-help", Static).update(
+            "\n\n".join(_(text) for text in (question.help, question.note) if text)
+        )
         self._show_interview_language(question)
         answer = self.walk.answer_for(question.id)
         slot = self.query_one("#answer-slot", Vertical)
@@ -167,6 +170,7 @@ class IntakeScreen(AppScreen[None]):
         self.query_one("#question-pane", VerticalScroll).scroll_home(animate=False)
         self.query_one("#answer-error", Label).update("")
         self._show_saved_state(answer)
+        self._show_warnings()
         self._show_historical(section)
         self.query_one(DomainSidebar).show(self.walk, section.id)
         self.intake.move_to(question)
@@ -175,23 +179,38 @@ class IntakeScreen(AppScreen[None]):
         return app_reorders(self.app.settings.bidi, os.environ)
 
     def _show_interview_language(self, question: Question) -> None:
-        """The same question, help and options in the person's language, for the interpreter."""
+        """What the person may see of the question, in their language, for the interpreter:
+        never the consultant's note, and only a "not read aloud" line for their own questions."""
         language = self.interview_language
         for column in self.query(".interview-column"):
             column.display = language != "nl"
         if language == "nl":
             return
         translate = translator(language)
+        view = person_view(question)
         self.query_one("#interview-language", Static).update(language_name(language, ui_language()))
         self.query_one("#interview-prompt", ScriptText).set_text(
-            translate(question.prompt), language
+            translate(view.prompt if view else CONSULTANT_ONLY), language
         )
         self.query_one("#interview-help", ScriptText).set_text(
-            translate(question.help) if question.help else "", language
+            translate(view.help) if view and view.help else "", language
         )
         self.query_one("#interview-options", ScriptText).set_text(
-            option_lines(question, translate, language), language
+            option_lines(view, translate, language) if view else "", language
         )
+
+    def _show_warnings(self) -> None:
+        """The form's checks on the current answer, under it: warnings, the consultant may go on."""
+        if self.question is None:
+            return
+        found = self.query("#answer-warnings")
+        if found:
+            shown = found.first(Static)
+        else:
+            shown = Static("", id="answer-warnings", classes="warning", markup=False)
+            self.query_one("#question-pane").mount(shown, after=self.query_one("#answer-error"))
+        found_warnings = self.intake.warnings(self.app.settings.local_practice, self.question.id)
+        shown.update("\n".join("⚠ " + w.text(_) for w in found_warnings))
 
     def _show_saved_state(self, answer: Any, saved_now: bool = False) -> None:
         state = self.query_one("#save-state", Static)
@@ -302,6 +321,7 @@ class IntakeScreen(AppScreen[None]):
         self._flush()
 
     def _after_write(self) -> None:
+        self._show_warnings()
         if self.section is not None:
             self.query_one(DomainSidebar).show(self.walk, self.section.id)
 

@@ -236,7 +236,9 @@ def _choice_labels(question: Question, translate: Callable[[str], str] = _) -> l
     if question.type == AnswerType.YESNO:
         return [translate(YES), translate(NO)]
     if question.type == AnswerType.SCALE:
-        return [translate(SCALE_LABELS[n]) for n in range(1, 6)]
+        # The question's own points; an unnamed point shows just its number.
+        labels = (question.point_label(n) for n in range(1, 6))
+        return [translate(label) if label else "" for label in labels]
     return [translate(option.label) for option in question.options]
 
 
