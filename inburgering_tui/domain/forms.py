@@ -265,7 +265,9 @@ class _CheckBase(_Strict):
         unknown = sorted(n for n in used if n is not None and n not in self.PLACEHOLDERS)
         if unknown:
             allowed = ", ".join("{" + p + "}" for p in sorted(self.PLACEHOLDERS)) or "none"
-            raise ValueError(f"message uses {unknown}; this kind of check knows {allowed}")
+            raise FormReferenceError(
+                f"message uses {unknown}; this kind of check knows {allowed}", ("message",)
+            )
         return self
 
 
