@@ -10,12 +10,15 @@ from typing import Any
 
 import pytest
 
+from inburgering_tui.domain.answers import Invalid
 from inburgering_tui.domain.checks import DATE_PASSED, AnswerWarning, warnings
 from inburgering_tui.domain.deadlines import LocalPractice, t2_window
 from inburgering_tui.domain.form_loader import FormError, load_form
 from inburgering_tui.domain.forms import Form
 from inburgering_tui.domain.intake import CaseFacts, Household
 from inburgering_tui.i18n.catalogs import translator
+from inburgering_tui.services.intake_session import IntakeSession
+from inburgering_tui.store.repository import Store
 
 from .conftest import TODAY
 
@@ -253,3 +256,38 @@ def test_skip_logic_errors_now_name_their_own_line(tmp_path: Path) -> None:
     )
     with pytest.raises(FormError, match=rf"{path}:25: section 'gezin', question 'x': show_if"):
         load_form(path)
+
+
+def test_the_intake_session_warns_from_the_stored_case_and_answers(
+    store: Store, intake_form: Form
+) -> None:
+    """Through the one writer of answers, on a real store: the household and koppeling the
+    case registers, the answers as committed."""
+    case = store.create_case(
+        {
+            "given_names": "Ṣāliḥ",
+            "family_name": "Nasser-Aydın",
+            "doelgroep": "asielstatushouder",
+            "koppelingsdatum": KOPPELING,
+        }
+    )
+    for member in FAMILY:
+        store.add_household_member(case.id, member.name, member.relation, member.date_of_birth)
+    session = IntakeSession(store, intake_form, case.id, TODAY)
+    question = session.question
+    for qid, raw in (
+        ("gez_kinderen", True),
+        ("gez_kinderen_thuis", "3"),
+        ("lbt_gedaan", False),
+        ("lbt_vrijgesteld", False),
+        ("lbt_gepland", "15-01-2027"),
+    ):
+        assert not isinstance(session.answer(question(qid), raw), Invalid)
+    found = session.warnings(LocalPractice())
+    assert [(w.question_id, w.kind) for w in found] == [
+        ("gez_kinderen_thuis", "household"),
+        ("lbt_gepland", "rule_window"),
+    ]
+    assert [w.question_id for w in session.warnings(question_id="lbt_gepland")] == ["lbt_gepland"]
+    # A warning never keeps an answer out of the store.
+    assert store.answers(case.id, intake_form.id)["gez_kinderen_thuis"].value == 3
