@@ -25,7 +25,7 @@ def q(**fields: object) -> Question:
         (q(type="date"), "2024-03-05", "2024-03-05"),
         (q(type="date", when="past"), TODAY.strftime("%d-%m-%Y"), TODAY.isoformat()),
         (q(type="yesno"), True, True),
-        (q(type="scale"), 4, 4),
+        (q(type="scale", scale_labels={1: "slecht", 5: "goed"}), 4, 4),
         (
             q(type="multi", options=[{"value": "a", "label": "A"}, {"value": "b", "label": "B"}]),
             ["b", "a", "b"],
@@ -47,7 +47,7 @@ def test_valid_input_is_stored_typed(question: Question, raw: object, stored: ob
         (q(type="date"), "maart", "dd-mm-jjjj"),
         (q(type="date", when="past"), "24-11-2026", "toekomst"),
         (q(type="date", when="future"), "22-11-2026", "verleden"),
-        (q(type="scale"), 6, "1 tot en met 5"),
+        (q(type="scale", scale_labels={1: "slecht", 5: "goed"}), 6, "1 tot en met 5"),
         (q(type="text", max_length=5), "zes tekens", "hoogstens"),
     ],
 )

@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from inburgering_tui.domain.audience import CONSULTANT_ONLY, consultant_texts, person_view
 from inburgering_tui.domain.forms import Form
 from inburgering_tui.i18n.catalogs import translator
 from inburgering_tui.settings import Settings
@@ -33,6 +34,7 @@ async def test_follow_moves_with_a_scripted_intake_within_a_second(
     assert mover.stdin is not None and mover.stdout is not None
     store = vault.unlock(PASSPHRASE, read_only=True)
     app = FollowApp(vault, forms, Settings(bidi="app"), "ar", store=store)
+    seen_audiences: set[str] = set()
     try:
         async with app.run_test(size=(100, 30)) as pilot:
             for _step in range(6):
@@ -43,14 +45,27 @@ async def test_follow_moves_with_a_scripted_intake_within_a_second(
                     await pilot.pause(0.05)
                 question = intake_form.question(question_id)
                 assert question is not None
+                translate = translator("ar")
                 shown = app.screen.query_one("#follow-prompt", ScriptText)
-                assert shown.text == translator("ar")(question.prompt)
+                # The interpreter sees what the person may see: never a consultant's question
+                # or note (the first questions of the form have both).
+                view = person_view(question)
+                expected = translate(view.prompt if view else CONSULTANT_ONLY)
+                assert shown.text == expected
                 assert shown.language == "ar"
+                everything = "\n".join(
+                    app.screen.query_one(f"#follow-{part}", ScriptText).text
+                    for part in ("prompt", "help", "options")
+                )
+                for text in consultant_texts(question):
+                    assert translate(text) not in everything
+                seen_audiences.add(question.audience)
                 mover.stdin.write("\n")
                 mover.stdin.flush()
     finally:
         mover.wait(timeout=10)
         store.close()
+    assert seen_audiences == {"person", "consultant"}
 
 
 def test_the_follow_store_refuses_every_write(vault: Vault) -> None:

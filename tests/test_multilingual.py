@@ -5,6 +5,7 @@ from __future__ import annotations
 import arabic_reshaper
 from textual.widgets import Static
 
+from inburgering_tui.domain.audience import CONSULTANT_ONLY, person_view
 from inburgering_tui.domain.forms import Form
 from inburgering_tui.i18n.bidi import layout
 from inburgering_tui.i18n.catalogs import translator
@@ -45,6 +46,9 @@ async def test_ui_language_switches_mid_intake_keeping_answers_and_place(
         await pilot.press("enter", "i")
         await pilot.pause()
         screen = app.screen
+        # Past the consultant's procedure and the COA handover, to the person's questions.
+        await pilot.press("ctrl+down", "ctrl+down")
+        await pilot.pause()
         for _ in range(3):
             question = screen.question  # type: ignore[attr-defined]
             await pilot.press(*keys_for(question, default_answer(question, TODAY)))
@@ -68,6 +72,7 @@ async def test_ui_language_switches_mid_intake_keeping_answers_and_place(
         # The interpreter's column stays Arabic, right-to-left, under an English UI.
         interview = screen.query_one("#interview-prompt", ScriptText)
         assert interview.language == "ar"
+        assert not screen.question.consultant_only  # type: ignore[attr-defined]
         assert interview.text == translator("ar")(screen.question.prompt)  # type: ignore[attr-defined]
 
 
@@ -78,6 +83,11 @@ async def _arabic_or_tigrinya_screen(vault, forms, language: str, bidi: str):  #
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "i")
         await pilot.pause()
+        # The first domain is the consultant's procedure; two domains on, the questions are
+        # the person's (procedure, COA handover, then the family).
+        await pilot.press("ctrl+down", "ctrl+down")
+        await pilot.pause()
+        assert person_view(app.screen.question) is not None  # type: ignore[attr-defined]
         widget = app.screen.query_one("#interview-prompt", ScriptText)
         rows = _screen_rows(app)
         region = widget.content_region
@@ -143,7 +153,9 @@ async def test_every_question_renders_in_every_interview_language(
                         shown.lines(57)  # wraps and reorders without error
                     assert shown.language == language
                     prompt = screen.query_one("#interview-prompt", ScriptText)
-                    assert prompt.text == translate(question.prompt) and prompt.lines(57)
+                    view = person_view(question)
+                    expected = translate(view.prompt if view else CONSULTANT_ONLY)
+                    assert prompt.text == expected and prompt.lines(57)
                 await pilot.pause()
                 _screen_rows(app)  # composes every cell of the last question without error
             app.pop_screen()

@@ -23,15 +23,6 @@ class Invalid:
 
 
 YES, NO = N_("Ja"), N_("Nee")
-# The 1-5 score of the Zelfredzaamheidsmatrix (003), as the form's SCORE_HELP names its steps.
-SCALE_LABELS = {
-    1: N_("acute problematiek"),
-    2: N_("niet zelfredzaam"),
-    3: N_("beperkt zelfredzaam"),
-    4: N_("voldoende zelfredzaam"),
-    5: N_("volledig zelfredzaam"),
-}
-
 _DATE_DMY = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s*$")
 _DATE_ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
 
@@ -167,7 +158,8 @@ def answer_text(question: Question, value: Any) -> str:
         values = value if isinstance(value, list) else [value]
         return ", ".join(question.option_label(str(v)) for v in values)
     if question.type == AnswerType.SCALE:
-        return f"{value} van 5"
+        label = question.point_label(int(value))
+        return f"{value} van 5" + (f" ({label})" if label else "")
     return display_value(question, value)
 
 

@@ -182,6 +182,13 @@ def _t1_intake_start(f: DeadlineFacts, today: date, p: LocalPractice) -> Deadlin
     return Deadline("T1", title, source, _open(due, today), due, reason=reason, params=params)
 
 
+def t2_window(koppelingsdatum: date, p: LocalPractice) -> tuple[date, date]:
+    """Rule T2: the first and last day for the leerbaarheidstoets (8-12 weeks after koppeling)."""
+    return add_weeks(koppelingsdatum, p.lbt_from_weeks), add_weeks(
+        koppelingsdatum, p.lbt_until_weeks
+    )
+
+
 def _t2_leerbaarheidstoets(f: DeadlineFacts, today: date, p: LocalPractice) -> Deadline:
     title, source = N_("Leerbaarheidstoets"), "M 000; B 5.2(3)"
     if f.lbt_exempt:
@@ -192,8 +199,7 @@ def _t2_leerbaarheidstoets(f: DeadlineFacts, today: date, p: LocalPractice) -> D
         return _na(
             "T2", title, source, N_("Geen koppelingsdatum: plan de toets in de brede intake.")
         )
-    start = add_weeks(f.koppelingsdatum, p.lbt_from_weeks)
-    due = add_weeks(f.koppelingsdatum, p.lbt_until_weeks)
+    start, due = t2_window(f.koppelingsdatum, p)
     reason = N_("Tussen {start} en {end} weken na de koppeling; de toets blijft 12 maanden open.")
     params = {"start": p.lbt_from_weeks, "end": p.lbt_until_weeks}
     status = Status.DONE if f.lbt_date else _open(due, today)

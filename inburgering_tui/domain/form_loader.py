@@ -1,8 +1,8 @@
 """Loads ``forms/*.toml`` into :class:`Form` objects and reports errors with file and line.
 
 tomllib keeps no line numbers, so the line of an offending entry is found by counting the
-``[[sections]]`` and ``[[sections.questions]]`` headers in the text, which is exact for the
-array-of-tables layout the forms use.
+``[[sections]]``, ``[[sections.questions]]`` and ``[[checks]]`` headers in the text, which is
+exact for the array-of-tables layout the forms use.
 """
 
 from __future__ import annotations
@@ -14,11 +14,13 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from inburgering_tui.domain.forms import Form
+from inburgering_tui.domain.forms import Form, FormReferenceError
 
 _SECTION_HEADER = re.compile(r"^\s*\[\[\s*sections\s*\]\]")
 _QUESTION_HEADER = re.compile(r"^\s*\[\[\s*sections\.questions\s*\]\]")
+_CHECK_HEADER = re.compile(r"^\s*\[\[\s*checks\s*\]\]")
 _FORM_HEADER = re.compile(r"^\s*\[\s*form\s*\]")
+_TOP_LEVEL = ("form", "sections", "checks")
 
 
 class FormError(Exception):
@@ -35,7 +37,15 @@ def load_form(path: Path) -> Form:
     header = data.get("form")
     if not isinstance(header, dict):
         raise FormError(f"{path}:1: the file needs a [form] table with id, version and title")
+    for name in data:
+        if name not in _TOP_LEVEL:
+            # A misspelt [[check]] would otherwise drop every check without a word.
+            line = _top_level_line(text, name)
+            known = ", ".join(_TOP_LEVEL)
+            raise FormError(f"{path}:{line}: unknown table '{name}' (a form file has {known})")
     payload = {**header, "sections": data.get("sections", [])}
+    if "checks" in data:
+        payload["checks"] = data["checks"]
     try:
         return Form.model_validate(payload)
     except ValidationError as exc:
@@ -59,16 +69,23 @@ def _describe(path: Path, text: str, payload: dict, exc: ValidationError) -> str
     lines = []
     for error in exc.errors():
         loc = error["loc"]
+        cause = (error.get("ctx") or {}).get("error")
+        if isinstance(cause, FormReferenceError):
+            loc = (*loc, *cause.loc)  # a form-wide check knows which entry it is about
         line = _line_for(text, loc)
         entry = _entry_name(payload, loc)
-        field = ".".join(str(p) for p in loc if isinstance(p, str) and p not in _CONTAINERS)
+        field = ".".join(
+            str(p) for p in loc if isinstance(p, str) and p not in _CONTAINERS | _CHECK_KINDS
+        )
         where = f"{entry}: " if entry else ""
         what = f"{field}: " if field else ""
         lines.append(f"{path}:{line}: {where}{what}{error['msg']}")
     return "\n".join(lines)
 
 
-_CONTAINERS = {"sections", "questions"}
+_CONTAINERS = {"sections", "questions", "checks"}
+# pydantic puts the tag of a discriminated union into the location: not a field name.
+_CHECK_KINDS = {"household", "rule_window", "conflict"}
 
 
 def _entry_name(payload: dict, loc: tuple) -> str:
@@ -80,6 +97,10 @@ def _entry_name(payload: dict, loc: tuple) -> str:
             if index >= len(items):
                 break
             node = items[index]
+            if key == "checks":
+                about = node.get("question", "?") if isinstance(node, dict) else "?"
+                parts.append(f"check #{index + 1} (on '{about}')")
+                continue
             kind = "section" if key == "sections" else "question"
             ident = node.get("id", f"#{index + 1}") if isinstance(node, dict) else index
             parts.append(f"{kind} '{ident}'")
@@ -87,7 +108,9 @@ def _entry_name(payload: dict, loc: tuple) -> str:
 
 
 def _line_for(text: str, loc: tuple) -> int:
-    """The line of the [[sections]] / [[sections.questions]] entry the error is in."""
+    """The line of the [[sections]] / [[sections.questions]] / [[checks]] entry of the error."""
+    if len(loc) > 1 and loc[0] == "checks" and isinstance(loc[1], int):
+        return _check_line(text, loc)
     section = loc[1] if len(loc) > 1 and loc[0] == "sections" else None
     question = loc[3] if len(loc) > 3 and loc[2] == "questions" else None
     section_seen = question_seen = -1
@@ -110,6 +133,26 @@ def _line_for(text: str, loc: tuple) -> int:
     if isinstance(field, str):
         best = _field_line(text, best, field)
     return best
+
+
+def _check_line(text: str, loc: tuple) -> int:
+    """The line of the n-th [[checks]] entry, refined to the field at fault when there is one."""
+    seen = -1
+    for number, line in enumerate(text.splitlines(), start=1):
+        if _CHECK_HEADER.match(line):
+            seen += 1
+            if seen == loc[1]:
+                fields = [p for p in loc[2:] if isinstance(p, str) and p not in _CHECK_KINDS]
+                return _field_line(text, number, fields[0]) if fields else number
+    return 1
+
+
+def _top_level_line(text: str, name: str) -> int:
+    pattern = re.compile(rf"^\s*(\[\[?\s*{re.escape(name)}\s*[\].]|{re.escape(name)}\s*=)")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if pattern.match(line):
+            return number
+    return 1
 
 
 def _field_line(text: str, start: int, field: str) -> int:

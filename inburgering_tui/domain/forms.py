@@ -1,14 +1,19 @@
 """The interview form model: sections (life domains), questions, answer types and skip logic.
 
 Forms are data (``forms/*.toml``); this module only describes and checks their shape.
-Every prompt, help text and option label is a Dutch gettext msgid, translated at display time.
+Every prompt, help text, note, option and scale label and check message is a Dutch gettext
+msgid, translated at display time. Each text says for whom it is: ``help`` is read aloud and
+translated for the person, ``note`` is for the consultant only, and a question with
+``audience = "consultant"`` (an observation, a record that something was explained) is not put
+to the person at all.
 """
 
 from __future__ import annotations
 
+import string
 from enum import StrEnum
 from functools import cached_property
-from typing import Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -21,13 +26,18 @@ IDENT = r"^[a-z][a-z0-9_]*$"
 SUMMARY_SUFFIX = "__samenvatting"
 SCORE_SUFFIX = "__score"
 SUMMARY_PROMPT = N_("Samenvatting van de consulent voor dit onderwerp")
-SCORE_PROMPT = N_(
-    "Hoe zelfredzaam is de persoon op dit onderwerp? (1 = acute problemen, 5 = volledig zelfredzaam)"
-)
-SCORE_HELP = N_(
-    "1 = acute problematiek, 2 = niet zelfredzaam, 3 = beperkt zelfredzaam, "
-    "4 = voldoende zelfredzaam, 5 = volledig zelfredzaam."
-)
+SCORE_PROMPT = N_("Hoe zelfredzaam is de persoon op dit onderwerp?")
+SCORE_NOTE = N_("Uw eigen inschatting met de Zelfredzaamheidsmatrix; niet voorlezen.")
+# The five points of the Zelfredzaamheidsmatrix (003): they belong to the score questions only;
+# every other scale question names its own points in the form.
+SCORE_LABELS = {
+    1: N_("acute problematiek"),
+    2: N_("niet zelfredzaam"),
+    3: N_("beperkt zelfredzaam"),
+    4: N_("voldoende zelfredzaam"),
+    5: N_("volledig zelfredzaam"),
+}
+SCALE_POINTS = (1, 2, 3, 4, 5)
 
 
 class AnswerType(StrEnum):
@@ -57,6 +67,15 @@ NO_INTERPRETER = "geen"  # the option conversation.interpreting suggests when no
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FormReferenceError(ValueError):
+    """A reference in a form that does not resolve; ``loc`` is where it stands in the form data
+    (as pydantic would name it), so the loader can give the line of the entry at fault."""
+
+    def __init__(self, message: str, loc: tuple[str | int, ...]) -> None:
+        super().__init__(message)
+        self.loc = loc
 
 
 class Option(_Strict):
@@ -117,11 +136,21 @@ class Condition(_Strict):
         return self.at_most is not None and value <= self.at_most
 
 
+Audience = Literal["person", "consultant"]
+
+
 class Question(_Strict):
     id: str = Field(pattern=IDENT)
     type: AnswerType
     prompt: str = Field(min_length=1)
-    help: str = ""
+    help: str = Field("", description="For the person: read aloud and translated.")
+    note: str = Field("", description="For the consultant only: never shown to the person.")
+    audience: Audience = Field(
+        "person", description="'consultant': an observation or record, not put to the person."
+    )
+    scale_labels: dict[int, str] = Field(
+        default_factory=dict, description="What the points of a scale mean (1 and 5 at least)."
+    )
     required: bool = False
     options: list[Option] = Field(default_factory=list)
     min: float | None = None
@@ -169,17 +198,54 @@ class Question(_Strict):
             raise ValueError("'min' is larger than 'max'")
         return self
 
+    @model_validator(mode="after")
+    def _scale_says_what_its_points_mean(self) -> Question:
+        # "3" means nothing to the person unless the ends are named: never borrow the
+        # Zelfredzaamheidsmatrix's words for a question about sleep or contacts.
+        if self.type != AnswerType.SCALE:
+            if self.scale_labels:
+                raise ValueError("'scale_labels' are for scale questions")
+            return self
+        missing = [n for n in (SCALE_POINTS[0], SCALE_POINTS[-1]) if n not in self.scale_labels]
+        if missing:
+            raise ValueError(
+                "a scale question needs 'scale_labels' for at least points 1 and 5, "
+                'e.g. scale_labels = { 1 = "heel slecht", 5 = "heel goed" }'
+            )
+        wrong = sorted(n for n in self.scale_labels if n not in SCALE_POINTS)
+        if wrong:
+            raise ValueError(f"'scale_labels' has points {wrong}; a scale runs from 1 to 5")
+        if any(not label.strip() for label in self.scale_labels.values()):
+            raise ValueError("a scale label may not be empty")
+        return self
+
+    @model_validator(mode="after")
+    def _consultant_text_is_a_note(self) -> Question:
+        if self.audience == "consultant" and self.help:
+            # 'help' is what the person hears; a question not put to them has none.
+            raise ValueError("a consultant-only question keeps its help text in 'note', not 'help'")
+        return self
+
+    @property
+    def consultant_only(self) -> bool:
+        return self.audience == "consultant"
+
     def option_label(self, value: str) -> str:
         for option in self.options:
             if option.value == value:
                 return option.label
         return value
 
+    def point_label(self, point: int) -> str:
+        """The msgid saying what a scale point means; "" for a point the form leaves unnamed."""
+        return self.scale_labels.get(point, "")
+
 
 class Section(_Strict):
     id: str = Field(pattern=IDENT)
     title: str = Field(min_length=1)
-    help: str = ""
+    help: str = Field("", description="For the person: read aloud and translated.")
+    note: str = Field("", description="For the consultant only: never shown to the person.")
     basis: str = ""
     special_category: bool = False
     closing: bool = True
@@ -198,6 +264,7 @@ class Section(_Strict):
                 id=self.id + SUMMARY_SUFFIX,
                 type=AnswerType.TEXT,
                 prompt=SUMMARY_PROMPT,
+                audience="consultant",
                 multiline=True,
                 required=True,
             ),
@@ -205,10 +272,64 @@ class Section(_Strict):
                 id=self.id + SCORE_SUFFIX,
                 type=AnswerType.SCALE,
                 prompt=SCORE_PROMPT,
-                help=SCORE_HELP,
+                note=SCORE_NOTE,
+                audience="consultant",
+                scale_labels=SCORE_LABELS,
                 required=True,
             ),
         ]
+
+
+# -- checks across questions ----------------------------------------------------------------
+
+
+class _CheckBase(_Strict):
+    """A warning the consultant sees under an answer; they may go on regardless."""
+
+    question: str = Field(pattern=IDENT, description="The question the warning is shown under.")
+    message: str = Field(min_length=1, description="Dutch msgid with {placeholders}.")
+
+    # The placeholders a message of this kind may use (filled by domain/checks.py).
+    PLACEHOLDERS: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="after")
+    def _placeholders_known(self) -> _CheckBase:
+        used = {name for _text, name, _spec, _conv in string.Formatter().parse(self.message)}
+        unknown = sorted(n for n in used if n is not None and n not in self.PLACEHOLDERS)
+        if unknown:
+            allowed = ", ".join("{" + p + "}" for p in sorted(self.PLACEHOLDERS)) or "none"
+            raise FormReferenceError(
+                f"message uses {unknown}; this kind of check knows {allowed}", ("message",)
+            )
+        return self
+
+
+class HouseholdCheck(_CheckBase):
+    """A count answer compared with the household registered in the case."""
+
+    kind: Literal["household"]
+    fact: Literal["members", "children", "children_under_6"]
+    expect: Literal["equal", "at_most", "at_least"] = "equal"
+    PLACEHOLDERS = frozenset({"answer", "count"})
+
+
+class RuleWindowCheck(_CheckBase):
+    """A date answer outside the window a deadline rule sets (T2: 8-12 weeks after koppeling)."""
+
+    kind: Literal["rule_window"]
+    rule: Literal["T2"]
+    PLACEHOLDERS = frozenset({"date", "start", "end", "rule"})
+
+
+class ConflictCheck(_CheckBase):
+    """An answer given while other answers say it does not fit: all ``conditions`` hold and
+    ``question`` is answered (a condition may test ``question`` itself)."""
+
+    kind: Literal["conflict"]
+    conditions: list[Condition] = Field(min_length=1)
+
+
+Check = Annotated[HouseholdCheck | RuleWindowCheck | ConflictCheck, Field(discriminator="kind")]
 
 
 class Form(_Strict):
@@ -217,24 +338,32 @@ class Form(_Strict):
     title: str
     renamed: dict[str, str] = Field(default_factory=dict)
     sections: list[Section] = Field(min_length=1)
+    checks: list[Check] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Form:
         seen: dict[str, Question] = {}
         section_ids: set[str] = set()
-        for section in self.sections:
+        for s_index, section in enumerate(self.sections):
+            where: tuple[str | int, ...] = ("sections", s_index)
             if section.id in section_ids:
-                raise ValueError(f"section id '{section.id}' is used twice")
+                raise FormReferenceError(f"section id '{section.id}' is used twice", where)
             section_ids.add(section.id)
-            _check_conditions(section.show_if, seen, f"section '{section.id}'")
-            for question in section.all_questions:
+            _check_conditions(section.show_if, seen, f"section '{section.id}'", where)
+            for q_index, question in enumerate(section.all_questions):
+                # Generated closing questions have no entry of their own: point at the section.
+                at = (*where, "questions", q_index) if q_index < len(section.questions) else where
                 if question.id in seen:
-                    raise ValueError(f"question id '{question.id}' is used twice")
-                _check_conditions(question.show_if, seen, f"question '{question.id}'")
+                    raise FormReferenceError(f"question id '{question.id}' is used twice", at)
+                _check_conditions(question.show_if, seen, f"question '{question.id}'", at)
                 seen[question.id] = question
         for old, new in self.renamed.items():
             if new not in seen:
-                raise ValueError(f"renamed '{old}' points to unknown question '{new}'")
+                raise FormReferenceError(
+                    f"renamed '{old}' points to unknown question '{new}'", ("renamed",)
+                )
+        for index, check in enumerate(self.checks):
+            _check_check(check, seen, ("checks", index))
         return self
 
     def question(self, question_id: str) -> Question | None:
@@ -254,7 +383,12 @@ class Form(_Strict):
 
 
 def _check_conditions(
-    conditions: list[Condition], earlier: dict[str, Question], owner: str
+    conditions: list[Condition],
+    earlier: dict[str, Question],
+    owner: str,
+    loc: tuple[str | int, ...],
+    field: str = "show_if",
+    known: str = "an earlier question",
 ) -> None:
     """Skip logic may only look back: a condition on a later question could never be met."""
     for condition in conditions:
@@ -262,9 +396,9 @@ def _check_conditions(
             continue
         subject = earlier.get(condition.question)
         if subject is None:
-            raise ValueError(
-                f"{owner}: show_if refers to '{condition.question}', "
-                "which is not an earlier question"
+            raise FormReferenceError(
+                f"{owner}: {field} refers to '{condition.question}', which is not {known}",
+                (*loc, field),
             )
         allowed = {o.value for o in subject.options}
         wanted = condition.any_of or (
@@ -272,6 +406,36 @@ def _check_conditions(
         )
         unknown = [v for v in wanted if allowed and v not in allowed]
         if unknown:
-            raise ValueError(
-                f"{owner}: show_if uses {unknown} which '{subject.id}' has not as an option"
+            raise FormReferenceError(
+                f"{owner}: {field} uses {unknown} which '{subject.id}' has not as an option",
+                (*loc, field),
             )
+
+
+_CHECKED_TYPES = {"household": AnswerType.NUMBER, "rule_window": AnswerType.DATE}
+
+
+def _check_check(check: Check, questions: dict[str, Question], loc: tuple[str | int, ...]) -> None:
+    """A check must name questions the form has, of a type its kind can compare."""
+    subject = questions.get(check.question)
+    if subject is None:
+        raise FormReferenceError(
+            f"check '{check.kind}' names unknown question '{check.question}'", (*loc, "question")
+        )
+    wanted = _CHECKED_TYPES.get(check.kind)
+    if wanted is not None and subject.type != wanted:
+        raise FormReferenceError(
+            f"a '{check.kind}' check needs a {wanted} question; '{subject.id}' is {subject.type}",
+            (*loc, "question"),
+        )
+    if isinstance(check, ConflictCheck):
+        # Any question of the form may be tested, earlier or later: the warning shows wherever
+        # the consultant is when both answers are there.
+        _check_conditions(
+            check.conditions,
+            questions,
+            f"check on '{check.question}'",
+            loc,
+            field="conditions",
+            known="a question of this form",
+        )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import Any, Protocol
 
+from inburgering_tui.domain.case_rules import age_on
 from inburgering_tui.domain.forms import Condition, Form, Question, Section
 from inburgering_tui.domain.intake_prefill import (
     ConversationFacts,
@@ -30,14 +32,51 @@ class Answered(Protocol):
     def settled(self) -> bool: ...
 
 
+class Member(Protocol):
+    """A household member as the case registers it (store.models.HouseholdMember fits)."""
+
+    @property
+    def relation(self) -> str: ...
+
+    @property
+    def date_of_birth(self) -> date | None: ...
+
+
+@dataclass(frozen=True)
+class Household:
+    """The household registered in the case, counted the way the form's checks compare it."""
+
+    members: int  # everyone in the household, the person included
+    children: int
+    children_under_6: int | None  # None when a child's date of birth is not registered
+
+    @classmethod
+    def of(cls, members: Iterable[Member], today: date) -> Household:
+        registered = list(members)
+        children = [m for m in registered if m.relation == "kind"]
+        ages = [age_on(m.date_of_birth, today) for m in children]
+        under_6 = None if None in ages else sum(1 for a in ages if a is not None and a < 6)
+        return cls(members=len(registered) + 1, children=len(children), children_under_6=under_6)
+
+    def count(self, fact: str) -> int | None:
+        return {
+            "members": self.members,
+            "children": self.children,
+            "children_under_6": self.children_under_6,
+        }.get(fact)
+
+
 @dataclass(frozen=True)
 class CaseFacts:
-    """What skip logic and suggestions may know about the case besides the answers."""
+    """What skip logic, suggestions and the form's checks may know about the case besides the
+    answers."""
 
     doelgroep: str
     age: int | None = None
+    household: Household | None = None  # None: not looked up, so household checks stay quiet
+    koppelingsdatum: date | None = None
     conversation: ConversationFacts | None = None  # the one the answers are given in
-    household: HouseholdFacts | None = None
+    members: HouseholdFacts | None = None  # who is in the household, for suggestions
 
 
 class DomainStatus(StrEnum):
@@ -80,7 +119,8 @@ class IntakeWalk:
         found = self.answer_for(question_id)
         return None if found is None else found.value
 
-    def _holds(self, conditions: list[Condition]) -> bool:
+    def holds(self, conditions: list[Condition]) -> bool:
+        """Whether every condition holds for this case and its answers (skip logic, checks)."""
         for condition in conditions:
             if condition.case == "doelgroep":
                 subject: Any = self.facts.doelgroep
@@ -94,15 +134,15 @@ class IntakeWalk:
         return True
 
     def section_applies(self, section: Section) -> bool:
-        return self._holds(section.show_if)
+        return self.holds(section.show_if)
 
     def is_visible(self, section: Section, question: Question) -> bool:
-        return self.section_applies(section) and self._holds(question.show_if)
+        return self.section_applies(section) and self.holds(question.show_if)
 
     def visible_questions(self, section: Section) -> list[Question]:
         if not self.section_applies(section):
             return []
-        return [q for q in section.all_questions if self._holds(q.show_if)]
+        return [q for q in section.all_questions if self.holds(q.show_if)]
 
     def sections(self) -> list[Section]:
         return [s for s in self.form.sections if self.section_applies(s)]
@@ -142,7 +182,7 @@ class IntakeWalk:
     def suggestion(self, question: Question) -> Suggestion | None:
         """What the conversation or the household says this question's answer is (shown for
         the consultant to take; it settles nothing by itself)."""
-        return suggest(question, self.facts.conversation, self.facts.household)
+        return suggest(question, self.facts.conversation, self.facts.members)
 
     def historical_answers(self) -> dict[str, Answered]:
         """Stored answers whose question the current form no longer has (shown, never dropped)."""

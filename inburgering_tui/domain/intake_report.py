@@ -17,8 +17,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from inburgering_tui.domain.answers import NO, SCALE_LABELS, YES, answer_text
-from inburgering_tui.domain.forms import SCORE_SUFFIX, SUMMARY_SUFFIX, Form, Question, Section
+from inburgering_tui.domain.answers import NO, YES, answer_text
+from inburgering_tui.domain.forms import (
+    SCORE_LABELS,
+    SCORE_SUFFIX,
+    SUMMARY_SUFFIX,
+    Form,
+    Question,
+    Section,
+)
 from inburgering_tui.domain.intake import Answered, CaseFacts, DomainStatus, IntakeWalk
 
 # The questions that record the procedure the law prescribes, by id in forms/brede_intake.toml:
@@ -94,7 +101,7 @@ class ReportDomain:
 
     @property
     def score_label(self) -> str:
-        return SCALE_LABELS.get(self.score, "") if self.score is not None else ""
+        return SCORE_LABELS.get(self.score, "") if self.score is not None else ""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Babel extractor for ``forms/*.toml``: every title, prompt, help text and option label.
+"""Babel extractor for ``forms/*.toml``: every title, prompt, help text, consultant note,
+option and scale label, and check message.
 
 Registered as the ``inburgering_forms`` extractor (pyproject entry point, used by babel.cfg).
 tomllib keeps no positions, so each string's line is found by searching the text after the
@@ -11,7 +12,9 @@ import tomllib
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-_TRANSLATED_KEYS = ("title", "help", "prompt", "label")
+_TRANSLATED_KEYS = ("title", "help", "note", "prompt", "label", "message")
+# Tables whose values (not keys) are msgids: a scale's points, e.g. { 1 = "heel slecht" }.
+_LABEL_TABLES = ("scale_labels",)
 
 
 def _strings(node: Any) -> Iterator[tuple[str, str]]:
@@ -19,6 +22,10 @@ def _strings(node: Any) -> Iterator[tuple[str, str]]:
         for key, value in node.items():
             if key in _TRANSLATED_KEYS and isinstance(value, str) and value.strip():
                 yield key, value
+            elif key in _LABEL_TABLES and isinstance(value, dict):
+                for label in value.values():
+                    if isinstance(label, str) and label.strip():
+                        yield key, label
             else:
                 yield from _strings(value)
     elif isinstance(node, list):

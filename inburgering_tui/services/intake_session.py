@@ -13,8 +13,10 @@ from typing import Any
 
 from inburgering_tui.domain.answers import Invalid, validate
 from inburgering_tui.domain.case_rules import age_on
+from inburgering_tui.domain.checks import AnswerWarning, warnings
+from inburgering_tui.domain.deadlines import LocalPractice
 from inburgering_tui.domain.forms import Form, Question, Section
-from inburgering_tui.domain.intake import CaseFacts, DomainStatus, IntakeWalk
+from inburgering_tui.domain.intake import CaseFacts, DomainStatus, Household, IntakeWalk
 from inburgering_tui.domain.intake_prefill import Child, ConversationFacts, HouseholdFacts
 from inburgering_tui.domain.languages import first_language
 from inburgering_tui.store.models import Case, Conversation, HouseholdMember
@@ -40,19 +42,22 @@ class Saved:
 def case_facts(
     case: Case,
     today: date,
-    household: Sequence[HouseholdMember] = (),
+    household: Sequence[HouseholdMember] | None = None,
     conversation: Conversation | None = None,
 ) -> CaseFacts:
-    """What the intake's skip logic and suggestions may know about the case besides the
-    answers: the household and the conversation the answers are given in."""
-    members = HouseholdFacts(
-        members=len(household),
-        children=tuple(
-            Child(member.name, age_on(member.date_of_birth, today))
-            for member in household
-            if member.relation == "kind"
-        ),
-    )
+    """What the intake's skip logic, suggestions and checks may know about the case besides
+    the answers: the household (counted only when its members are given) and the
+    conversation the answers are given in."""
+    members = None
+    if household is not None:
+        members = HouseholdFacts(
+            members=len(household),
+            children=tuple(
+                Child(member.name, age_on(member.date_of_birth, today))
+                for member in household
+                if member.relation == "kind"
+            ),
+        )
     talk = None
     if conversation is not None:
         talk = ConversationFacts(
@@ -63,8 +68,10 @@ def case_facts(
     return CaseFacts(
         doelgroep=case.doelgroep,
         age=age_on(case.date_of_birth, today),
+        household=None if household is None else Household.of(household, today),
+        koppelingsdatum=case.koppelingsdatum,
         conversation=talk,
-        household=members,
+        members=members,
     )
 
 
@@ -139,6 +146,17 @@ class IntakeSession:
         first = self.walk.first_question(section)
         assert first is not None  # a section has at least one question (the form model says so)
         return section, first
+
+    def warnings(
+        self, practice: LocalPractice | None = None, question_id: str | None = None
+    ) -> list[AnswerWarning]:
+        """The form's checks on the answers as they stand (one question's with ``question_id``),
+        against the household registered in the case: warnings, never refusals."""
+        facts = self.walk.facts
+        values = {qid: answer.value for qid, answer in self.answers.items()}
+        return warnings(
+            self.form, values, facts, self.today, practice, self.walk.skipped, question_id
+        )
 
     def move_to(self, question: Question) -> None:
         """Remember where the consultant is (not an answer: not audited)."""

@@ -17,6 +17,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from inburgering_tui.domain.audience import CONSULTANT_ONLY, person_view
 from inburgering_tui.domain.forms import Form
 from inburgering_tui.i18n.bidi import app_reorders
 from inburgering_tui.i18n.catalogs import _, language_name, set_ui_language, translator
@@ -80,14 +81,15 @@ class FollowScreen(Screen[None]):
         self.shown = key
         self.question_id = question.id
         translate = translator(self.language)
+        view = person_view(question)  # never the consultant's note or observation
         self.query_one("#follow-prompt", ScriptText).set_text(
-            translate(question.prompt), self.language
+            translate(view.prompt if view else CONSULTANT_ONLY), self.language
         )
         self.query_one("#follow-help", ScriptText).set_text(
-            translate(question.help) if question.help else "", self.language
+            translate(view.help) if view and view.help else "", self.language
         )
         self.query_one("#follow-options", ScriptText).set_text(
-            option_lines(question, translate, self.language), self.language
+            option_lines(view, translate, self.language) if view else "", self.language
         )
 
 

@@ -31,8 +31,8 @@ class HelpDialog(ModalScreen[None]):
         question = getattr(self.target, "question", None)
         if question is not None:
             parts.append(f"## {_(question.prompt)}")
-            if question.help:
-                parts.append(_(question.help))
+            # The consultant reads both: what the person hears and the note for them alone.
+            parts += [_(text) for text in (question.help, question.note) if text]
             parts.append(
                 _("Typ het antwoord of kies met de cijfertoetsen. Enter bewaart en gaat verder.")
             )

@@ -15,6 +15,7 @@ from textual.widget import Widget
 from textual.widgets import Header, Label, OptionList, Static
 
 from inburgering_tui.domain.answers import Invalid
+from inburgering_tui.domain.audience import CONSULTANT_ONLY, person_view
 from inburgering_tui.domain.forms import AnswerType, Question, Section
 from inburgering_tui.domain.intake import IntakeWalk
 from inburgering_tui.i18n.bidi import app_reorders
@@ -126,6 +127,7 @@ class IntakeScreen(AppScreen[None]):
                         yield ScriptText(id="interview-options", reorder=self._reorder())
                 yield Vertical(id="answer-slot")
                 yield Label("", id="answer-error", classes="error", markup=False)
+                yield Static("", id="answer-warnings", classes="warning", markup=False)
                 yield Static("", id="save-state", markup=False)
                 yield Static("", id="question-note", classes="consultant-note", markup=False)
                 yield Static("", id="suggestion", markup=False)
@@ -172,7 +174,9 @@ class IntakeScreen(AppScreen[None]):
             + ("  · " + _("verplicht") if question.required else "")
         )
         self.query_one("#question-prompt", Static).update(_(question.prompt))
-        self.query_one("#question-help", Static).update(_(question.help) if question.help else "")
+        self.query_one("#question-help", Static).update(
+            "\n\n".join(_(text) for text in (question.help, question.note) if text)
+        )
         self._show_interview_language(question)
         answer = self.walk.answer_for(question.id)
         slot = self.query_one("#answer-slot", Vertical)
@@ -188,6 +192,7 @@ class IntakeScreen(AppScreen[None]):
         self._show_saved_state(answer)
         self._show_note(question)
         self._show_suggestion(question, answer)
+        self._show_warnings()
         self._show_historical(section)
         self.query_one(DomainSidebar).show(self.walk, section.id)
         self.intake.move_to(question)
@@ -196,7 +201,8 @@ class IntakeScreen(AppScreen[None]):
         return app_reorders(self.app.settings.bidi, os.environ)
 
     def _show_interview_language(self, question: Question) -> None:
-        """The same question, help and options in the person's language, for the interpreter."""
+        """What the person may see of the question, in their language, for the interpreter:
+        never the consultant's note, and only a "not read aloud" line for their own questions."""
         language = self.interview_language
         for column in self.query(".interview-column"):
             column.display = language != "nl"
@@ -211,14 +217,24 @@ class IntakeScreen(AppScreen[None]):
             self.query_one("#interview-options", ScriptText).set_text("", ui_language())
             return
         translate = translator(language)
+        view = person_view(question)
         self.query_one("#interview-prompt", ScriptText).set_text(
-            translate(question.prompt), language
+            translate(view.prompt if view else CONSULTANT_ONLY), language
         )
         self.query_one("#interview-help", ScriptText).set_text(
-            translate(question.help) if question.help else "", language
+            translate(view.help) if view and view.help else "", language
         )
         self.query_one("#interview-options", ScriptText).set_text(
-            option_lines(question, translate, language), language
+            option_lines(view, translate, language) if view else "", language
+        )
+
+    def _show_warnings(self) -> None:
+        """The form's checks on the current answer, under it: warnings, the consultant may go on."""
+        if self.question is None:
+            return
+        found = self.intake.warnings(self.app.settings.local_practice, self.question.id)
+        self.query_one("#answer-warnings", Static).update(
+            "\n".join("⚠ " + warning.text(_) for warning in found)
         )
 
     def _show_saved_state(self, answer: Any, saved_now: bool = False) -> None:
@@ -370,6 +386,7 @@ class IntakeScreen(AppScreen[None]):
         self._flush()
 
     def _after_write(self) -> None:
+        self._show_warnings()
         if self.section is not None:
             self.query_one(DomainSidebar).show(self.walk, self.section.id)
 
@@ -511,8 +528,9 @@ class IntakeScreen(AppScreen[None]):
         )
 
     def domain_warnings(self, section: Section) -> list[str]:
-        """Warnings of the checks across questions, for the summary (none declared yet)."""
-        return []
+        """The form's checks across questions that warn in this domain, for its summary."""
+        found = self.intake.warnings(self.app.settings.local_practice)
+        return [warning.text(_) for warning in found if warning.section_id == section.id]
 
     def action_find(self) -> None:
         if not self._settle_current():

@@ -16,7 +16,7 @@ from textual.widgets import Input, OptionList, SelectionList, TextArea
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
-from inburgering_tui.domain.answers import NO, SCALE_LABELS, YES, display_value
+from inburgering_tui.domain.answers import NO, YES, display_value
 from inburgering_tui.domain.forms import AnswerType, Question
 from inburgering_tui.i18n.catalogs import _
 from inburgering_tui.i18n.formatting import format_number
@@ -252,7 +252,9 @@ def _choice_labels(question: Question, translate: Callable[[str], str] = _) -> l
     if question.type == AnswerType.YESNO:
         return [translate(YES), translate(NO)]
     if question.type == AnswerType.SCALE:
-        return [translate(SCALE_LABELS[n]) for n in range(1, 6)]
+        # The question's own points; an unnamed point shows just its number.
+        labels = (question.point_label(n) for n in range(1, 6))
+        return [translate(label) if label else "" for label in labels]
     return [translate(option.label) for option in question.options]
 
 
