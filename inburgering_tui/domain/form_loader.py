@@ -55,7 +55,7 @@ def load_forms(directory: Path) -> dict[str, Form]:
     return forms
 
 
-def _describe(path: Path, text: str, payload: dict, exc: ValidationError) -> str:
+def _describe(path: Path, text: str, payload: dict[str, object], exc: ValidationError) -> str:
     lines = []
     for error in exc.errors():
         loc = error["loc"]
@@ -71,7 +71,7 @@ def _describe(path: Path, text: str, payload: dict, exc: ValidationError) -> str
 _CONTAINERS = {"sections", "questions"}
 
 
-def _entry_name(payload: dict, loc: tuple) -> str:
+def _entry_name(payload: dict[str, object], loc: tuple[int | str, ...]) -> str:
     parts = []
     node: object = payload
     for key, index in itertools.pairwise(loc):
@@ -86,7 +86,7 @@ def _entry_name(payload: dict, loc: tuple) -> str:
     return ", ".join(parts)
 
 
-def _line_for(text: str, loc: tuple) -> int:
+def _line_for(text: str, loc: tuple[int | str, ...]) -> int:
     """The line of the [[sections]] / [[sections.questions]] entry the error is in."""
     section = loc[1] if len(loc) > 1 and loc[0] == "sections" else None
     question = loc[3] if len(loc) > 3 and loc[2] == "questions" else None

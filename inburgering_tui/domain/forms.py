@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import cached_property
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -82,7 +82,7 @@ class Condition(_Strict):
             )
         return self
 
-    def holds(self, value: Any) -> bool:
+    def holds(self, value: object) -> bool:
         """Whether the condition holds for the subject's current value (None: unanswered)."""
         if value is None:
             # An unanswered subject never satisfies a test: follow-up questions stay hidden
