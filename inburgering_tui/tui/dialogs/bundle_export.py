@@ -6,7 +6,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, ProgressBar, Static
 
 from inburgering_tui.export.bundle import BundleWritten, NothingToExport, export_bundle
@@ -20,10 +19,11 @@ from inburgering_tui.export.pki import (
 )
 from inburgering_tui.i18n.catalogs import _, ngettext
 from inburgering_tui.i18n.markers import N_
+from inburgering_tui.tui.base import AppModal
 from inburgering_tui.tui.widgets.field import hold_input
 
 
-class BundleExportDialog(ModalScreen[BundleWritten | None]):
+class BundleExportDialog(AppModal[BundleWritten | None]):
     BINDINGS = [Binding("escape", "close", N_("Sluiten"), id="dialog.cancel")]
 
     def __init__(self) -> None:
@@ -58,15 +58,15 @@ class BundleExportDialog(ModalScreen[BundleWritten | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="bundle")
     def _export(self, passphrase: str, everything: bool) -> None:
         app = self.app
-        pki = app.vault.home / PKI_DIR  # type: ignore[attr-defined]
+        pki = app.vault.home / PKI_DIR
         bar = self.query_one("#bundle-progress", ProgressBar)
         try:
             written = export_bundle(
-                app.require_store(),  # type: ignore[attr-defined]
+                app.require_store(),
                 consultant_p12=pki / CONSULTANT_P12,
                 key_passphrase=passphrase,
                 recipient=load_certificate(pki / BACKOFFICE_CERT),
-                out_dir=app.settings.exports_dir,  # type: ignore[attr-defined]
+                out_dir=app.settings.exports_dir,
                 everything=everything,
                 progress=lambda done: app.call_from_thread(bar.update, progress=done),
             )

@@ -9,7 +9,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, ProgressBar, Static
 
 from inburgering_tui.export.bundle import FileOutcome, bundle_files, import_files
@@ -17,10 +16,11 @@ from inburgering_tui.export.pki import BACKOFFICE_P12, CA_CERT, PKI_DIR, PkiErro
 from inburgering_tui.i18n.catalogs import _
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.store.office_sync import CONFLICT, NEW, UNCHANGED, UPDATED, ImportBusy
+from inburgering_tui.tui.base import AppModal
 from inburgering_tui.tui.widgets.field import LabelledField, hold_input
 
 
-class BundleImportDialog(ModalScreen[bool]):
+class BundleImportDialog(AppModal[bool]):
     BINDINGS = [Binding("escape", "close", N_("Sluiten"), id="dialog.cancel")]
 
     def __init__(self) -> None:
@@ -70,16 +70,16 @@ class BundleImportDialog(ModalScreen[bool]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="import")
     def _import(self, path: Path, passphrase: str) -> None:
         app = self.app
-        pki = app.vault.home / PKI_DIR  # type: ignore[attr-defined]
+        pki = app.vault.home / PKI_DIR
         bar = self.query_one("#import-progress", ProgressBar)
         try:
             outcomes = import_files(
-                app.require_store(),  # type: ignore[attr-defined]
+                app.require_store(),
                 [path],
                 office_p12=pki / BACKOFFICE_P12,
                 passphrase=passphrase,
                 ca=load_certificate(pki / CA_CERT),
-                receipts_dir=app.settings.exports_dir,  # type: ignore[attr-defined]
+                receipts_dir=app.settings.exports_dir,
                 progress=lambda done: app.call_from_thread(bar.update, progress=done),
             )
         except (PkiError, ImportBusy) as exc:

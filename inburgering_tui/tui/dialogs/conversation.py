@@ -8,16 +8,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
 from inburgering_tui.domain.answers import Invalid, format_date, parse_date
 from inburgering_tui.i18n.catalogs import _, available_languages, language_name, ui_language
 from inburgering_tui.i18n.markers import N_
+from inburgering_tui.tui.base import AppModal
 from inburgering_tui.tui.widgets.field import LabelledField
 
 
-class ConversationDialog(ModalScreen[dict[str, Any] | None]):
+class ConversationDialog(AppModal[dict[str, Any] | None]):
     BINDINGS = [
         Binding("escape", "dismiss(None)", N_("Annuleren"), id="dialog.cancel"),
         Binding("ctrl+s", "save", N_("Bewaren"), id="dialog.save", priority=True),
@@ -28,7 +28,7 @@ class ConversationDialog(ModalScreen[dict[str, Any] | None]):
         self.default_language = default_language
 
     def compose(self) -> ComposeResult:
-        today = self.app.today()  # type: ignore[attr-defined]
+        today = self.app.today()
         languages = sorted({*available_languages(), self.default_language})
         options = [(f"{language_name(code, ui_language())} ({code})", code) for code in languages]
         with Vertical(classes="dialog-box"):

@@ -8,16 +8,16 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, ProgressBar, Static
 
 from inburgering_tui.export.pip_export import ExportError, ExportResult, export_pip
 from inburgering_tui.i18n.catalogs import _
 from inburgering_tui.i18n.markers import N_
+from inburgering_tui.tui.base import AppModal
 from inburgering_tui.tui.widgets.field import hold_input
 
 
-class ExportPdfDialog(ModalScreen[Path | None]):
+class ExportPdfDialog(AppModal[Path | None]):
     BINDINGS = [Binding("escape", "close", N_("Sluiten"), id="dialog.cancel")]
 
     def __init__(self, case_id: str, *, needs_key: bool) -> None:
@@ -64,13 +64,13 @@ class ExportPdfDialog(ModalScreen[Path | None]):
         bar = self.query_one("#pdf-progress", ProgressBar)
         try:
             result = export_pip(
-                app.require_store(),  # type: ignore[attr-defined]
-                app.intake_form,  # type: ignore[attr-defined]
-                app.settings,  # type: ignore[attr-defined]
+                app.require_store(),
+                app.intake_form,
+                app.settings,
                 self.case_id,
-                home=app.vault.home,  # type: ignore[attr-defined]
+                home=app.vault.home,
                 out=None,
-                today=app.today(),  # type: ignore[attr-defined]
+                today=app.today(),
                 key_passphrase=lambda: passphrase,
                 progress=lambda done: app.call_from_thread(bar.update, progress=done),
             )

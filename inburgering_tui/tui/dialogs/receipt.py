@@ -8,7 +8,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from inburgering_tui.export.bundle import apply_receipt, read_receipt
@@ -18,10 +17,11 @@ from inburgering_tui.export.pki import BACKOFFICE_CERT, CA_CERT, PKI_DIR, PkiErr
 from inburgering_tui.i18n.catalogs import _, ngettext
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.store.laptop_sync import LaptopSync
+from inburgering_tui.tui.base import AppModal
 from inburgering_tui.tui.widgets.field import LabelledField
 
 
-class ReceiptDialog(ModalScreen[bool]):
+class ReceiptDialog(AppModal[bool]):
     BINDINGS = [Binding("escape", "close", N_("Sluiten"), id="dialog.cancel")]
 
     def __init__(self) -> None:
@@ -46,14 +46,14 @@ class ReceiptDialog(ModalScreen[bool]):
         if not event.value.strip() or not path.is_file():
             field.show_error(_("Dit bestand bestaat niet."))
             return
-        pki = app.vault.home / PKI_DIR  # type: ignore[attr-defined]
+        pki = app.vault.home / PKI_DIR
         try:
             body = read_receipt(
                 path.read_bytes(),
                 load_certificate(pki / CA_CERT),
                 load_certificate(pki / BACKOFFICE_CERT),
             )
-            store = app.require_store()  # type: ignore[attr-defined]
+            store = app.require_store()
             confirmed = apply_receipt(store, body)
         except (BundleError, CmsError, PkiError, OSError) as exc:
             field.show_error(_("Dit ontvangstbewijs is niet geldig: {reason}").format(reason=exc))
@@ -64,7 +64,7 @@ class ReceiptDialog(ModalScreen[bool]):
             "{n} zaken zijn door de backoffice bevestigd.",
             confirmed,
         ).format(n=confirmed)
-        days = app.settings.sync_retention_days  # type: ignore[attr-defined]
+        days = app.settings.sync_retention_days
         if days is not None:
             purged = LaptopSync(store).purge(days)
             message += " " + ngettext(

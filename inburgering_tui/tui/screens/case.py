@@ -9,7 +9,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from inburgering_tui.domain.deadlines import (
@@ -23,6 +22,7 @@ from inburgering_tui.i18n.catalogs import _, language_name, ngettext, ui_languag
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.overview import one_case
 from inburgering_tui.store.pip_repository import PipStore
+from inburgering_tui.tui.base import AppScreen
 from inburgering_tui.tui.dialogs.conversation import ConversationDialog
 from inburgering_tui.tui.dialogs.household import HouseholdDialog
 from inburgering_tui.tui.dialogs.invitation import InvitationDialog
@@ -37,7 +37,7 @@ from inburgering_tui.tui.labels import (
 )
 
 
-class CaseScreen(Screen[None]):
+class CaseScreen(AppScreen[None]):
     editable = True  # the back office's read-only view says False
     BINDINGS = [
         Binding("i", "intake", N_("Intake"), id="case.intake"),
@@ -86,14 +86,14 @@ class CaseScreen(Screen[None]):
         self.reload()
 
     def reload(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.app.store
         if store is None:
             return
         case = store.get_case(self.case_id)
         if case is None:
             self.dismiss()
             return
-        today = self.app.today()  # type: ignore[attr-defined]
+        today = self.app.today()
         self.query_one("#case-title", Static).update(f"{case.given_names} {case.family_name}")
         rows = [
             (_("Geboortedatum"), show_date(case.date_of_birth)),
@@ -133,8 +133,8 @@ class CaseScreen(Screen[None]):
                 Text(conversation.interpreter_name or "–"),
                 language_name(conversation.interview_language, ui_language()),
             )
-        form = self.app.intake_form  # type: ignore[attr-defined]
-        practice = self.app.settings.local_practice  # type: ignore[attr-defined]
+        form = self.app.intake_form
+        practice = self.app.settings.local_practice
         item = one_case(store, form, self.case_id, today, practice)
         assert item is not None
         walk = item.walk
@@ -173,7 +173,7 @@ class CaseScreen(Screen[None]):
             )
 
     def _show_pip(self) -> None:
-        versions = PipStore(self.app.require_store()).versions(self.case_id)  # type: ignore[attr-defined]
+        versions = PipStore(self.app.require_store()).versions(self.case_id)
         if not versions:
             text = (
                 _("PIP: nog niet opgesteld (p)") if self.editable else _("PIP: nog niet opgesteld")
@@ -190,7 +190,7 @@ class CaseScreen(Screen[None]):
 
     def action_invitation(self) -> None:
         """A new invitation, or, while the last one is unanswered, the response to it."""
-        store = self.app.require_store()  # type: ignore[attr-defined]
+        store = self.app.require_store()
         invitations = store.invitations(self.case_id)
         last = invitations[-1] if invitations else None
         waiting = last is not None and last.responded_on is None
@@ -215,7 +215,7 @@ class CaseScreen(Screen[None]):
         self.app.push_screen(PipScreen(self.case_id))
 
     def action_progress_talk(self) -> None:
-        pips = PipStore(self.app.require_store())  # type: ignore[attr-defined]
+        pips = PipStore(self.app.require_store())
         if pips.latest_set(self.case_id) is None:
             self.notify(
                 _("Een voortgangsgesprek kan pas als het PIP is vastgesteld."), severity="warning"
@@ -248,13 +248,13 @@ class CaseScreen(Screen[None]):
     def action_add_member(self) -> None:
         def added(member: dict[str, Any] | None) -> None:
             if member:
-                self.app.require_store().add_household_member(self.case_id, **member)  # type: ignore[attr-defined]
+                self.app.require_store().add_household_member(self.case_id, **member)
                 self.reload()
 
         self.app.push_screen(HouseholdDialog(), added)
 
     def action_add_conversation(self) -> None:
-        store = self.app.require_store()  # type: ignore[attr-defined]
+        store = self.app.require_store()
         case = store.get_case(self.case_id)
         default = case.languages[0] if case and case.languages else "nl"
 

@@ -42,7 +42,7 @@ class OfficeCaseScreen(CaseScreen):
 
     def reload(self) -> None:
         super().reload()
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.app.store
         if store is None or store.get_case(self.case_id) is None:
             return
         table = self.query_one("#pip-versions", DataTable)
@@ -66,7 +66,7 @@ class OfficeCaseScreen(CaseScreen):
         self.refresh_bindings()
 
     def _conflict(self) -> CaseConflict | None:
-        store = self.app.require_store()  # type: ignore[attr-defined]
+        store = self.app.require_store()
         return next((c for c in open_conflicts(store) if c.case_id == self.case_id), None)
 
     def _describe(self, conflict: CaseConflict) -> str:
@@ -109,7 +109,7 @@ class OfficeCaseScreen(CaseScreen):
             if not yes:
                 return
             try:
-                resolve_conflict(self.app.require_store(), conflict.id, take)  # type: ignore[attr-defined]
+                resolve_conflict(self.app.require_store(), conflict.id, take)
             except Refusal as refusal:
                 self.notify(str(refusal), severity="error")
                 return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
@@ -12,9 +14,19 @@ from inburgering_tui.i18n.catalogs import _
 from inburgering_tui.store.keys import MIN_PASSPHRASE_LENGTH, KeyFileError, WrongPassphrase
 from inburgering_tui.store.repository import Store
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from inburgering_tui.tui.app import InburgeringApp
+    from inburgering_tui.tui.follow import FollowApp
+
 
 class UnlockScreen(Screen[None]):
     """Full-screen and opaque: when the app locks itself, nothing of the case shows through."""
+
+    if TYPE_CHECKING:
+        # The consultant's app and the interpreter's both unlock through this screen.
+        app: getters.app[InburgeringApp | FollowApp]
 
     def __init__(self, *, create: bool, relock: bool = False) -> None:
         super().__init__(id="unlock")
@@ -31,8 +43,8 @@ class UnlockScreen(Screen[None]):
                     password=True, placeholder=_("Herhaal de wachtwoordzin"), id="passphrase2"
                 )
             yield Label("", id="unlock-error", classes="error", markup=False)
-            if self.app.unlock_hint:  # type: ignore[attr-defined]
-                yield Static(self.app.unlock_hint, classes="hint")  # type: ignore[attr-defined]
+            if self.app.unlock_hint:
+                yield Static(self.app.unlock_hint, classes="hint")
             yield LoadingIndicator(id="unlock-busy")
 
     def on_mount(self) -> None:
@@ -89,8 +101,8 @@ class UnlockScreen(Screen[None]):
     def _open(self, passphrase: str) -> None:
         # argon2id takes a noticeable moment by design: keep it off the UI thread.
         app = self.app
-        actor = app.settings.consultant  # type: ignore[attr-defined]
-        vault = app.vault  # type: ignore[attr-defined]
+        actor = app.settings.consultant
+        vault = app.vault
         try:
             store = (
                 vault.create(passphrase, actor) if self.create else vault.unlock(passphrase, actor)
@@ -115,4 +127,4 @@ class UnlockScreen(Screen[None]):
         self._error(message)
 
     def _opened(self, store: Store) -> None:
-        self.app.store_opened(store)  # type: ignore[attr-defined]
+        self.app.store_opened(store)
