@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 from inburgering_tui.domain.answers import format_date
 from inburgering_tui.domain.case_rules import (
@@ -14,6 +15,7 @@ from inburgering_tui.domain.case_rules import (
 )
 from inburgering_tui.domain.intake import CaseFacts, IntakeWalk
 from inburgering_tui.i18n.catalogs import _
+from inburgering_tui.store.models import Case
 
 
 def show_date(value: date | None) -> str:
@@ -21,7 +23,7 @@ def show_date(value: date | None) -> str:
 
 
 def doelgroep_label(code: str) -> str:
-    return _(DOELGROEP_LABELS.get(code, code))  # type: ignore[call-overload]
+    return _(cast("dict[str, str]", DOELGROEP_LABELS).get(code, code))  # keys are StrEnum
 
 
 def sex_label(code: str) -> str:
@@ -41,9 +43,9 @@ def progress_label(walk: IntakeWalk) -> str:
     return f"{done}/{total}"
 
 
-def facts_for(case: object, today: date) -> CaseFacts:
+def facts_for(case: Case, today: date) -> CaseFacts:
     """What the intake's skip logic may know about the case."""
     return CaseFacts(
-        doelgroep=case.doelgroep,  # type: ignore[attr-defined]
-        age=age_on(case.date_of_birth, today),  # type: ignore[attr-defined]
+        doelgroep=case.doelgroep,
+        age=age_on(case.date_of_birth, today),
     )
