@@ -31,7 +31,8 @@ system-packages:
 
 test: system-packages $(VENV)/.dev
 	$(BIN)/ruff check .
-	$(BIN)/mypy inburgering_tui
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy inburgering_tui tests
 	$(BIN)/python -m pytest
 
 clean:

@@ -179,7 +179,10 @@ def cmd_cases_export(args: argparse.Namespace, settings: Settings) -> None:
         print(f"{count} cases written to {args.out}")
 
 
-def add_commands(commands: argparse._SubParsersAction, cases: argparse._SubParsersAction) -> None:
+def add_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    cases: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> None:
     bundle = commands.add_parser("bundle", help="sync bundles between laptops and the back office")
     sub = bundle.add_subparsers(dest="bundle_command", required=True)
     export = sub.add_parser(

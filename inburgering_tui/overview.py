@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from inburgering_tui.domain.case_facts import deadline_facts
 from inburgering_tui.domain.case_rules import age_on
@@ -22,7 +23,7 @@ from inburgering_tui.store.models import Invitation as InvitationRow
 from inburgering_tui.store.pip_repository import PipStore
 from inburgering_tui.store.repository import Store
 
-_EMPTY: dict[str, dict] = {"answers": {}, "skipped": {}}
+_EMPTY: dict[str, dict[str, Any]] = {"answers": {}, "skipped": {}}
 
 
 @dataclass(frozen=True)
@@ -39,11 +40,11 @@ class CaseOverview:
 def overview(
     case: Case,
     form: Form,
-    summary: dict,
+    summary: dict[str, Any],
     first_conversation: date | None,
     today: date,
     practice: LocalPractice,
-    pip: dict | None = None,
+    pip: dict[str, Any] | None = None,
     invitations: tuple[Invitation, ...] = (),
 ) -> CaseOverview:
     walk = IntakeWalk(

@@ -7,13 +7,15 @@ from datetime import date
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.screen import Screen
 
 from inburgering_tui.domain.answers import format_date
-from inburgering_tui.domain.forms import AnswerType, Form, Question
+from inburgering_tui.domain.forms import AnswerType, Form, Question, Section
 from inburgering_tui.settings import Settings
 from inburgering_tui.store.repository import Store
 from inburgering_tui.store.vault import Vault
 from inburgering_tui.tui.app import InburgeringApp
+from inburgering_tui.tui.screens.intake import IntakeScreen
 
 from .conftest import TODAY
 
@@ -26,7 +28,7 @@ def make_app(
     return InburgeringApp(vault, forms, Settings(**settings), today=lambda: TODAY, store=store)
 
 
-async def type_text(pilot: Pilot, text: str) -> None:
+async def type_text(pilot: Pilot[None], text: str) -> None:
     await pilot.press(*[_key(c) for c in text])
 
 
@@ -39,6 +41,20 @@ def _key(char: str) -> str:
         "/": "slash",
         "_": "underscore",
     }.get(char, char)
+
+
+def shown_question(screen: Screen[Any]) -> Question:
+    """The question the intake screen shows; fails the test on any other screen."""
+    assert isinstance(screen, IntakeScreen), type(screen).__name__
+    assert screen.question is not None
+    return screen.question
+
+
+def shown_section(screen: Screen[Any]) -> Section:
+    """The section of the question the intake screen shows."""
+    assert isinstance(screen, IntakeScreen), type(screen).__name__
+    assert screen.section is not None
+    return screen.section
 
 
 def keys_for(question: Question, value: Any) -> list[str]:
@@ -79,7 +95,7 @@ def default_answer(question: Question, today: date) -> Any:
 
 
 async def answer_whole_intake(
-    pilot: Pilot, persona: Callable[[Question], Any], *, limit: int = 600
+    pilot: Pilot[None], persona: Callable[[Question], Any], *, limit: int = 600
 ) -> list[str]:
     """Answer every question the intake screen shows until it says the intake has ended.
 
@@ -89,8 +105,8 @@ async def answer_whole_intake(
     screen = pilot.app.screen
     asked: list[str] = []
     for _ in range(limit):
-        question = screen.question  # type: ignore[attr-defined]
-        section = screen.section  # type: ignore[attr-defined]
+        question = shown_question(screen)
+        section = shown_section(screen)
         asked.append(question.id)
         await pilot.press(*keys_for(question, persona(question)))
         await pilot.pause()

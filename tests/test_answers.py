@@ -11,7 +11,7 @@ from .conftest import TODAY
 
 
 def q(**fields: object) -> Question:
-    return Question(id="v", prompt="Vraag?", **fields)  # type: ignore[arg-type]
+    return Question(id="v", prompt="Vraag?", **fields)
 
 
 @pytest.mark.parametrize(

@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from inburgering_tui.i18n.catalogs import locales_dir
+from inburgering_tui.domain.forms import Form
+from inburgering_tui.package_data import locales_dir
 
 LANGUAGES = ("en", "ar", "ti", "fa", "tr")
 # GNU gettext / CLDR rules; Babel's own defaults are wrong for fa and tr and order ar differently.
@@ -57,7 +59,7 @@ def test_template_is_up_to_date_with_code_and_forms(tmp_path: Path, template: Ca
     assert committed - extracted == set(), "run `make catalogs`: the .pot has stale msgids"
 
 
-def test_forms_are_in_the_template(template: Catalog, intake_form) -> None:  # type: ignore[no-untyped-def]
+def test_forms_are_in_the_template(template: Catalog, intake_form: Form) -> None:
     ids = {m.id for m in template}
     for section in intake_form.sections:
         assert section.title in ids
@@ -77,13 +79,13 @@ def test_every_msgid_is_translated_with_the_same_placeholders(
             continue
         translated = catalog.get(message.id)
         # Plural entries have a tuple of ids and one string per plural form of the language.
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = (
+        ids: Sequence[str] = (message.id,) if isinstance(message.id, str) else message.id
+        strings: Sequence[str] = (
             ()
-            if translated is None
-            else translated.string
-            if isinstance(translated.string, tuple)
+            if translated is None or translated.string is None
             else (translated.string,)
+            if isinstance(translated.string, str)
+            else translated.string
         )
         wanted = set().union(*(PLACEHOLDER.findall(i) for i in ids))
         if not strings or not all(strings):

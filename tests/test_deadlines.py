@@ -9,6 +9,7 @@ import pytest
 
 from inburgering_tui.domain.calendar import add_months
 from inburgering_tui.domain.deadlines import (
+    Deadline,
     DeadlineFacts,
     Invitation,
     LocalPractice,
@@ -26,7 +27,7 @@ GEZIN = DeadlineFacts(doelgroep="gezinsmigrant", brp_date=date(2026, 10, 1))
 
 def rule(
     facts: DeadlineFacts, rule_id: str, today: date = TODAY, practice: LocalPractice | None = None
-):  # type: ignore[no-untyped-def]
+) -> Deadline:
     return next(d for d in compute(facts, today, practice) if d.rule == rule_id)
 
 

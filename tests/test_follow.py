@@ -14,10 +14,17 @@ from inburgering_tui.domain.forms import Form
 from inburgering_tui.i18n.catalogs import translator
 from inburgering_tui.settings import Settings
 from inburgering_tui.store.vault import Vault
-from inburgering_tui.tui.follow import FollowApp
+from inburgering_tui.tui.follow import FollowApp, FollowScreen
 from inburgering_tui.tui.widgets.script_text import ScriptText
 
 from .conftest import PASSPHRASE
+
+
+def _followed(app: FollowApp) -> str | None:
+    """The question the interpreter's screen shows."""
+    screen = app.screen
+    assert isinstance(screen, FollowScreen), type(screen).__name__
+    return screen.question_id
 
 
 async def test_follow_moves_with_a_scripted_intake_within_a_second(
@@ -40,7 +47,7 @@ async def test_follow_moves_with_a_scripted_intake_within_a_second(
             for _step in range(6):
                 question_id = mover.stdout.readline().strip()
                 moved_at = time.monotonic()
-                while app.screen.question_id != question_id:  # type: ignore[attr-defined]
+                while _followed(app) != question_id:
                     assert time.monotonic() - moved_at < 1.0, f"follow lagged on {question_id}"
                     await pilot.pause(0.05)
                 question = intake_form.question(question_id)

@@ -7,11 +7,12 @@ from pathlib import Path
 from textual.widgets import Static
 
 from inburgering_tui.domain.form_loader import load_form
+from inburgering_tui.domain.forms import Form
 from inburgering_tui.domain.intake import CaseFacts, DomainStatus, IntakeWalk
 from inburgering_tui.store.vault import Vault
 
 from .conftest import PASSPHRASE
-from .pilot import SIZE, make_app, type_text
+from .pilot import SIZE, make_app, shown_question, type_text
 
 V1 = """
 [form]
@@ -70,7 +71,7 @@ show_if = [{ question = "diploma", equals = true }]
 """
 
 
-def _forms(tmp_path: Path, body: str, name: str):  # type: ignore[no-untyped-def]
+def _forms(tmp_path: Path, body: str, name: str) -> dict[str, Form]:
     path = tmp_path / name
     path.write_text(body, encoding="utf-8")
     form = load_form(path)
@@ -101,7 +102,7 @@ async def test_old_draft_continues_under_new_form_version(vault: Vault, tmp_path
         await pilot.press("enter", "i")
         await pilot.pause()
         screen = app.screen
-        assert screen.question.id == "diploma_land"  # type: ignore[attr-defined]
+        assert shown_question(screen).id == "diploma_land"
         historical = str(screen.query_one("#historical", Static).render())
         assert "lievelingsvak" in historical and "aardrijkskunde" in historical
         await type_text(pilot, "Syrie")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import arabic_reshaper
+from textual.app import App
 from textual.widgets import Static
 
 from inburgering_tui.domain.audience import CONSULTANT_ONLY, person_view
@@ -14,7 +17,7 @@ from inburgering_tui.store.vault import Vault
 from inburgering_tui.tui.widgets.script_text import ScriptText
 
 from .conftest import PASSPHRASE, TODAY
-from .pilot import SIZE, default_answer, keys_for, make_app, type_text
+from .pilot import SIZE, default_answer, keys_for, make_app, shown_question, type_text
 
 
 def _case_in(store: Store, language: str) -> str:
@@ -30,7 +33,7 @@ def _case_in(store: Store, language: str) -> str:
     return case.id
 
 
-def _screen_rows(app) -> list[str]:  # type: ignore[no-untyped-def]
+def _screen_rows(app: App[Any]) -> list[str]:
     """The characters in the terminal cells Textual composes (not an SVG: it reorders itself)."""
     update = app.screen._compositor.render_full_update()
     return ["".join(strip.text for strip in line) for line in update.strips]
@@ -50,10 +53,10 @@ async def test_ui_language_switches_mid_intake_keeping_answers_and_place(
         await pilot.press("ctrl+down", "ctrl+down")
         await pilot.pause()
         for _ in range(3):
-            question = screen.question  # type: ignore[attr-defined]
+            question = shown_question(screen)
             await pilot.press(*keys_for(question, default_answer(question, TODAY)))
             await pilot.pause()
-        where = screen.question.id  # type: ignore[attr-defined]
+        where = shown_question(screen).id
         before = store.answers(case_id, intake_form.id)
         await pilot.press("ctrl+p")
         await pilot.pause()
@@ -62,11 +65,11 @@ async def test_ui_language_switches_mid_intake_keeping_answers_and_place(
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is screen
-        assert screen.question.id == where  # type: ignore[attr-defined]
+        assert shown_question(screen).id == where
         assert store.answers(case_id, intake_form.id) == before
         prompt = str(screen.query_one("#question-prompt", Static).render())
-        assert prompt == translator("en")(screen.question.prompt)  # type: ignore[attr-defined]
-        assert prompt != screen.question.prompt  # type: ignore[attr-defined]
+        assert prompt == translator("en")(shown_question(screen).prompt)
+        assert prompt != shown_question(screen).prompt
         rows = "\n".join(_screen_rows(app))
         assert "Next question" in rows  # the key hints follow the UI language
         # The interpreter's column stays Arabic, right-to-left, under an English UI.
@@ -76,7 +79,9 @@ async def test_ui_language_switches_mid_intake_keeping_answers_and_place(
         assert interview.text == translator("ar")(screen.question.prompt)  # type: ignore[attr-defined]
 
 
-async def _arabic_or_tigrinya_screen(vault, forms, language: str, bidi: str):  # type: ignore[no-untyped-def]
+async def _arabic_or_tigrinya_screen(
+    vault: Vault, forms: dict[str, Form], language: str, bidi: str
+) -> tuple[ScriptText, list[str], list[str]]:
     store = vault.create(PASSPHRASE)
     _case_in(store, language)
     app = make_app(vault, forms, store=store, bidi=bidi)

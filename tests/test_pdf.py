@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader, PdfWriter
+from textual.widgets import ProgressBar
 
 from inburgering_tui.export.pki import create_dev_pki
 from inburgering_tui.store.pip_repository import PipStore
@@ -176,7 +177,7 @@ async def test_the_pdf_is_made_from_the_pip_screen_with_progress(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "Klaar" in str(app.screen.query_one("#pdf-state").render())
-        assert app.screen.query_one("#pdf-progress").progress == 1.0
+        assert app.screen.query_one("#pdf-progress", ProgressBar).progress == 1.0
     [path] = (tmp_path / "exports").glob("*.pdf")
     assert path.name == f"pip-{case_id[:8]}-v1.pdf"  # the case id, never a name
     assert run("verify", str(path)).returncode == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from inburgering_tui.domain.leerroute import RouteInputs, advise
 from inburgering_tui.domain.pip import Afspraak, Kind, PipContent, PipContext, missing
@@ -28,14 +29,14 @@ def complete(**changes: object) -> PipContent:
 
 
 def context(doelgroep: str = ASIEL, **changes: object) -> PipContext:
-    values: dict[str, object] = {
+    values: dict[str, Any] = {
         "doelgroep": doelgroep,
         "on_bijstand": False,
         "young_children": False,
         "advice": advise(RouteInputs(doelgroep, lbt_outcome="ja")),
     }
     values.update(changes)
-    return PipContext(**values)  # type: ignore[arg-type]
+    return PipContext(**values)
 
 
 def targets(pip: PipContent, ctx: PipContext) -> set[str]:
@@ -102,7 +103,8 @@ def test_vve_when_young_children_and_ontzorgen_for_asielstatushouders_on_bijstan
 
 def test_prefill_proposes_what_the_intake_implies_but_leaves_it_unconfirmed() -> None:
     ctx = context(on_bijstand=True, young_children=True)
-    proposal = prefill(ctx.advice, ctx, bijstand_start=date(2026, 9, 1), today=date(2026, 11, 1),  # type: ignore[arg-type]
+    assert ctx.advice is not None
+    proposal = prefill(ctx.advice, ctx, bijstand_start=date(2026, 9, 1), today=date(2026, 11, 1),
                        progress_interval_months=3)  # fmt: skip
     kinds = {a.kind for a in proposal.afspraken}
     assert {Kind.LES, Kind.PVT, Kind.MAP, Kind.VVE, Kind.ONTZORGEN, Kind.BEGELEIDING} <= kinds

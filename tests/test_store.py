@@ -178,7 +178,8 @@ def test_migration_upgrades_a_store_made_by_the_previous_schema(tmp_path: Path) 
     upgrade(engine)
     assert current_revision(engine) == head_revision() != "0001"
     store = Store(engine, actor="test")
-    assert store.get_case("c1").family_name == "Schema"  # type: ignore[union-attr]
+    stored = store.get_case("c1")
+    assert stored is not None and stored.family_name == "Schema"
     assert store.answers("c1", "brede-intake")["opleiding_jaren"].value == 8
     store.set_position("c1", "brede-intake", "opleiding_jaren")  # the new table works
     store.save_answer("c1", "brede-intake", 1, "opleiding", "opleiding_jaren", 9)

@@ -7,8 +7,11 @@ from datetime import date
 from pathlib import Path
 
 from textual.widgets import DataTable, Static
+from textual.widgets.data_table import ColumnKey
 
+from inburgering_tui.domain.deadlines import Deadline
 from inburgering_tui.domain.forms import Form
+from inburgering_tui.store.repository import Store
 from inburgering_tui.store.vault import Vault
 from inburgering_tui.tui.screens.case import CaseScreen
 
@@ -17,7 +20,7 @@ from .pilot import SIZE, make_app
 from .test_cli import run
 
 
-def _cases(vault: Vault):  # type: ignore[no-untyped-def]
+def _cases(vault: Vault) -> Store:
     store = vault.create(PASSPHRASE)
     # Koppeling 1 August: the intake should have started by 1 October (T1) -> overdue.
     store.create_case(
@@ -60,7 +63,7 @@ async def test_case_list_shows_next_deadline_in_colour_and_filters(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         table = app.screen.query_one(DataTable)
-        column = list(table.columns).index("deadline")
+        column = list(table.columns).index(ColumnKey("deadline"))
         cells = {
             str(table.get_row_at(i)[0]): table.get_row_at(i)[column] for i in range(table.row_count)
         }
@@ -116,7 +119,7 @@ async def test_invitations_and_responses_drive_rule_t3(
     )
     app = make_app(vault, forms, store=store)
 
-    def t3():  # type: ignore[no-untyped-def]
+    def t3() -> Deadline:
         item = one_case(store, intake_form, case.id, TODAY, Settings().local_practice)
         assert item is not None
         return next(d for d in item.deadlines if d.rule == "T3")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Label, Static
 
 from inburgering_tui.domain.forms import Form, Question
@@ -15,10 +17,18 @@ from inburgering_tui.tui.screens.intake import IntakeScreen
 from inburgering_tui.tui.screens.unlock import UnlockScreen
 
 from .conftest import PASSPHRASE, TODAY
-from .pilot import SIZE, answer_whole_intake, default_answer, make_app, type_text
+from .pilot import (
+    SIZE,
+    answer_whole_intake,
+    default_answer,
+    make_app,
+    shown_question,
+    shown_section,
+    type_text,
+)
 
 
-async def unlock(pilot, *, create: bool = False) -> None:  # type: ignore[no-untyped-def]
+async def unlock(pilot: Pilot[None], *, create: bool = False) -> None:
     await pilot.pause()
     assert isinstance(pilot.app.screen, UnlockScreen)
     await type_text(pilot, PASSPHRASE)
@@ -30,7 +40,7 @@ async def unlock(pilot, *, create: bool = False) -> None:  # type: ignore[no-unt
     await pilot.pause()
 
 
-async def choose(pilot, steps_down: int) -> None:  # type: ignore[no-untyped-def]
+async def choose(pilot: Pilot[None], steps_down: int) -> None:
     """Open the focused Select, move down, pick."""
     await pilot.press("enter")
     await pilot.pause()
@@ -38,7 +48,9 @@ async def choose(pilot, steps_down: int) -> None:  # type: ignore[no-untyped-def
     await pilot.pause()
 
 
-async def new_case(pilot, given: str, family: str, doelgroep_index: int, birth: str) -> None:  # type: ignore[no-untyped-def]
+async def new_case(
+    pilot: Pilot[None], given: str, family: str, doelgroep_index: int, birth: str
+) -> None:
     await pilot.press("n")
     await pilot.pause()
     await type_text(pilot, given)
@@ -72,7 +84,9 @@ def persona_no_school(question: Question) -> Any:
     return default_answer(question, TODAY)
 
 
-async def _full_intake(vault: Vault, forms: dict[str, Form], persona, doelgroep: int):  # type: ignore[no-untyped-def]
+async def _full_intake(
+    vault: Vault, forms: dict[str, Form], persona: Callable[[Question], Any], doelgroep: int
+) -> list[str]:
     app = make_app(vault, forms)
     async with app.run_test(size=SIZE) as pilot:
         await unlock(pilot, create=True)
@@ -151,12 +165,12 @@ async def test_reopening_returns_to_the_same_question_with_every_answer(
         await pilot.pause()
         screen = app.screen
         for _ in range(5):
-            q = screen.question  # type: ignore[attr-defined]
+            q = shown_question(screen)
             from .pilot import keys_for
 
             await pilot.press(*keys_for(q, persona_schooled(q)))
             await pilot.pause()
-        where = screen.question.id  # type: ignore[attr-defined]
+        where = shown_question(screen).id
         # Type part of an answer and stop: the app is closed without leaving the screen.
     store = vault.unlock(PASSPHRASE)
     [case] = store.list_cases()
@@ -171,7 +185,7 @@ async def test_reopening_returns_to_the_same_question_with_every_answer(
         await pilot.pause()
         await pilot.press("i")
         await pilot.pause()
-        assert app.screen.question.id == where  # type: ignore[attr-defined]
+        assert shown_question(app.screen).id == where
 
 
 async def test_an_invalid_answer_is_explained_and_not_saved(
@@ -193,17 +207,17 @@ async def test_an_invalid_answer_is_explained_and_not_saved(
         await pilot.press("enter", "i")
         await pilot.pause()
         screen = app.screen
-        assert screen.question.id == date_question[1].id  # type: ignore[attr-defined]
+        assert shown_question(screen).id == date_question[1].id
         await type_text(pilot, "31-02-2020")
         await pilot.press("enter")
         await pilot.pause()
         error = str(screen.query_one("#answer-error", Label).render())
         assert "bestaat niet" in error
-        assert screen.question.id == date_question[1].id  # type: ignore[attr-defined]
+        assert shown_question(screen).id == date_question[1].id
         assert date_question[1].id not in store.answers(case.id, intake_form.id)
         await pilot.press("pagedown")  # moving on is refused too
         await pilot.pause()
-        assert screen.question.id == date_question[1].id  # type: ignore[attr-defined]
+        assert shown_question(screen).id == date_question[1].id
         await pilot.press(*(["backspace"] * 10))
         await type_text(pilot, "28-02-2020")
         await pilot.press("enter")
@@ -223,14 +237,14 @@ async def test_not_asked_and_skipped_domain_keep_their_reasons(
         await pilot.press("enter", "i")
         await pilot.pause()
         screen = app.screen
-        first = screen.question.id  # type: ignore[attr-defined]
-        first_section = screen.section.id  # type: ignore[attr-defined]
+        first = shown_question(screen).id
+        first_section = shown_section(screen).id
         await pilot.press("ctrl+n")
         await pilot.pause()
         await type_text(pilot, "tolk nog niet aanwezig")
         await pilot.press("enter")
         await pilot.pause()
-        assert screen.question.id != first  # type: ignore[attr-defined]
+        assert shown_question(screen).id != first
         await pilot.press("ctrl+o")
         await pilot.pause()
         await pilot.press("enter")  # an empty reason is refused
@@ -238,7 +252,7 @@ async def test_not_asked_and_skipped_domain_keep_their_reasons(
         await type_text(pilot, "volgende afspraak")
         await pilot.press("enter")
         await pilot.pause()
-        assert screen.section.id != first_section  # type: ignore[attr-defined]
+        assert shown_section(screen).id != first_section
     answers = store.answers(case.id, intake_form.id)
     assert answers[first].not_asked_reason == "tolk nog niet aanwezig"
     assert answers[first].value is None
@@ -296,13 +310,13 @@ async def test_idle_app_locks_and_unlocks_to_the_same_place(
         await pilot.press("enter", "i")
         await pilot.pause()
         intake = app.screen
-        where = intake.question.id  # type: ignore[attr-defined]
+        where = shown_question(intake).id
         await pilot.pause(2.5)
         assert isinstance(app.screen, UnlockScreen)
         assert app.store is None
         await unlock(pilot)
         assert app.screen is intake
-        assert intake.question.id == where  # type: ignore[attr-defined]
+        assert shown_question(intake).id == where
         assert app.store is not None
 
 

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from sqlalchemy import text
+from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from inburgering_tui.domain.forms import Form
@@ -24,7 +25,7 @@ from .conftest import PASSPHRASE, TODAY
 from .pilot import SIZE, make_app, type_text
 
 
-async def _confirm_afspraak(pilot, tabs_to_checkbox: int = 0) -> None:  # type: ignore[no-untyped-def]
+async def _confirm_afspraak(pilot: Pilot[None], tabs_to_checkbox: int = 0) -> None:
     """Open the highlighted afspraak, optionally tick a checkbox, save it (which confirms it)."""
     await pilot.press("enter")
     await pilot.pause()
@@ -106,7 +107,7 @@ async def test_pip_is_checked_completed_agreed_set_and_amended(
         await pilot.pause()
         await pilot.press("shift+tab", "enter")  # the dialog starts on "not yet"
         await pilot.pause()
-        assert app.screen is screen
+        assert isinstance(app.screen, PipScreen) and app.screen is screen
 
         pips = PipStore(store)
         [v1] = pips.versions(case.id)

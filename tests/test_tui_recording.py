@@ -13,7 +13,7 @@ from inburgering_tui.store.repository import Store
 from inburgering_tui.store.vault import Vault
 
 from .conftest import PASSPHRASE
-from .pilot import SIZE, make_app, type_text
+from .pilot import SIZE, make_app, shown_question, shown_section, type_text
 from .test_cli import run
 
 
@@ -58,8 +58,8 @@ async def test_enter_on_unanswered_choices_records_nothing_and_the_domain_stays_
         await pilot.pause()
         screen = app.screen
         for _ in range(len(section.all_questions)):
-            question = screen.question  # type: ignore[attr-defined]
-            if screen.section.id != section.id:  # type: ignore[attr-defined]
+            question = shown_question(screen)
+            if shown_section(screen).id != section.id:
                 break
             visited.append(question.type.value)
             await pilot.press("enter")
@@ -88,7 +88,7 @@ async def test_a_number_key_chooses_and_delete_clears_saved_and_audited(
         await pilot.press("enter", "i")
         await pilot.pause()
         screen = app.screen
-        assert screen.question.id == question.id  # type: ignore[attr-defined]
+        assert shown_question(screen).id == question.id
         await pilot.press("3", "enter")
         await pilot.pause()
         assert (
@@ -96,7 +96,7 @@ async def test_a_number_key_chooses_and_delete_clears_saved_and_audited(
         )
         await pilot.press("pageup")  # back to it
         await pilot.pause()
-        assert screen.question.id == question.id  # type: ignore[attr-defined]
+        assert shown_question(screen).id == question.id
         await pilot.press("delete", "enter")
         await pilot.pause()
         assert store.answers(case_id, intake_form.id)[question.id].value is None
@@ -147,7 +147,7 @@ async def test_prose_typed_into_a_choice_question_leaves_the_answer_as_it_was(
         assert yesno.id not in store.answers(case_id, intake_form.id)
         await pilot.press("pageup")
         await pilot.pause()
-        assert screen.question.id == yesno.id  # type: ignore[attr-defined]
+        assert shown_question(screen).id == yesno.id
         await pilot.press("j", "enter")  # the shortcut alone is an answer
         await pilot.pause()
         assert store.answers(case_id, intake_form.id)[yesno.id].value is True

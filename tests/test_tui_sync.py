@@ -139,7 +139,8 @@ async def test_the_back_office_imports_filters_and_resolves_a_conflict(
         await pilot.pause()
         store = app.require_store()
         assert open_conflicts(store) == []
-        assert store.get_case(ids[0]).azc_location == "AZC Zuid"  # type: ignore[union-attr]
+        stored = store.get_case(ids[0])
+        assert stored is not None and stored.azc_location == "AZC Zuid"
         with store.session() as session:
             assert read_records(session.connection(), [ids[0]])[ids[0]] == b_record
         await pilot.press("escape")
@@ -155,7 +156,7 @@ async def test_the_back_office_imports_filters_and_resolves_a_conflict(
         assert f"consulent {first}" in str(app.screen.query_one("#case-count").render())
 
 
-async def _import_from_screen(pilot: Pilot, path: str) -> str:
+async def _import_from_screen(pilot: Pilot[None], path: str) -> str:
     """`i`, the path, the key's passphrase: what the import dialog reports, once closed."""
     await pilot.press("i")
     await type_text(pilot, path)

@@ -151,7 +151,7 @@ def trial(seed: int, max_answers: int = 25) -> TrialResult:
         for step in range(1, kill_after + 1):
             current = position()
             question = form.question(current) if current else None
-            if question is None:
+            if current is None or question is None:
                 break
             for literal in _keys(question, rng):
                 terminal.type(literal)

@@ -65,7 +65,7 @@ def load_forms(directory: Path) -> dict[str, Form]:
     return forms
 
 
-def _describe(path: Path, text: str, payload: dict, exc: ValidationError) -> str:
+def _describe(path: Path, text: str, payload: dict[str, object], exc: ValidationError) -> str:
     lines = []
     for error in exc.errors():
         loc = error["loc"]
@@ -88,7 +88,7 @@ _CONTAINERS = {"sections", "questions", "checks"}
 _CHECK_KINDS = {"household", "rule_window", "conflict"}
 
 
-def _entry_name(payload: dict, loc: tuple) -> str:
+def _entry_name(payload: dict[str, object], loc: tuple[int | str, ...]) -> str:
     parts = []
     node: object = payload
     for key, index in itertools.pairwise(loc):

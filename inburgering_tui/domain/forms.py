@@ -13,7 +13,7 @@ from __future__ import annotations
 import string
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -116,7 +116,7 @@ class Condition(_Strict):
             )
         return self
 
-    def holds(self, value: Any) -> bool:
+    def holds(self, value: object) -> bool:
         """Whether the condition holds for the subject's current value (None: unanswered)."""
         if value is None:
             # An unanswered subject never satisfies a test: follow-up questions stay hidden

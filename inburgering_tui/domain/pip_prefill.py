@@ -16,7 +16,7 @@ from inburgering_tui.domain.pip import Afspraak, Kind, PipContent, PipContext, o
 
 
 def _proposal(kind: Kind, **fields: object) -> Afspraak:
-    return Afspraak(id=uuid.uuid4().hex[:12], kind=kind, confirmed=False, **fields)  # type: ignore[arg-type]
+    return Afspraak(id=uuid.uuid4().hex[:12], kind=kind, confirmed=False, **fields)
 
 
 def prefill(

@@ -143,7 +143,7 @@ def _compile(schema: dict[str, Any]) -> Validator:
 
     local = {key: value for key, value in schema.items() if key != "$id"}
     handlers = {"http": no_fetching, "https": no_fetching}
-    return fastjsonschema.compile(local, handlers=handlers)  # type: ignore[no-any-return]
+    return fastjsonschema.compile(local, handlers=handlers)
 
 
 def _schema_problem(validator: Validator, value: Any, where: str) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
-from typing import Any
+from typing import Any, cast
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.shapes import Circle, Drawing, Line, String
@@ -119,6 +119,9 @@ class _NumberedCanvas(Canvas):
 
     kenmerk = ""
     draft = False
+    # Canvas's own page state, which reportlab's stubs leave out.
+    _pagesize: tuple[float, float]
+    _startPage: Callable[[], None]  # noqa: N815 - reportlab's name
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -179,7 +182,10 @@ def render(doc: PipDocument, spot: SignatureSpot | None = None) -> bytes:
     story += _beschikking(doc, styles, spot)
     story += [NextPageTemplate("A5"), PageBreak()]
     story += _wegwijzer(doc)
-    canvas_class = type("PipCanvas", (_NumberedCanvas,), {"kenmerk": doc.kenmerk, "draft": draft})
+    canvas_class = cast(
+        "type[_NumberedCanvas]",
+        type("PipCanvas", (_NumberedCanvas,), {"kenmerk": doc.kenmerk, "draft": draft}),
+    )
     template.build(story, canvasmaker=canvas_class)
     return buffer.getvalue()
 
@@ -317,7 +323,9 @@ def _theme(doc: PipDocument, theme: Theme, s: dict[str, ParagraphStyle]) -> list
     if not afspraken:
         story.append(_p("Geen afspraken in dit thema.", s["small"]))
         return story
-    rows = [["Afspraak", "Wie", "Van", "Tot", "Uren", "Basis", "Boete"]]
+    rows: list[list[str | Paragraph]] = [
+        ["Afspraak", "Wie", "Van", "Tot", "Uren", "Basis", "Boete"]
+    ]
     for a in afspraken:
         what = KIND_LABELS[a.kind] + (f": {a.description}" if a.description else "")
         if a.costs:
@@ -359,7 +367,7 @@ def _deadline(doc: PipDocument, rule: str) -> Deadline | None:
 
 
 def _deadline_table(doc: PipDocument, s: dict[str, ParagraphStyle]) -> Table:
-    rows = [["Regel", "Termijn", "Datum", "Waarom"]]
+    rows: list[list[str | Paragraph]] = [["Regel", "Termijn", "Datum", "Waarom"]]
     for d in doc.deadlines:
         if d.status == Status.NOT_APPLICABLE or d.due is None:
             continue

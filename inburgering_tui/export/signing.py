@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
 from pathlib import Path
+from typing import cast
 
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
@@ -62,7 +63,7 @@ def sign(pdf: bytes, p12: Path, passphrase: str, spot: SignatureSpot, *, reason:
         new_field_spec=fields.SigFieldSpec(
             SIGNATURE_FIELD,
             on_page=spot.page,
-            box=tuple(round(v) for v in spot.box),  # type: ignore[arg-type]
+            box=cast("tuple[int, int, int, int]", tuple(round(v) for v in spot.box)),
         ),
     )
     output = BytesIO()

@@ -85,7 +85,7 @@ def display_line(line: str, *, rtl: bool, reorder: bool) -> str:
     if not (rtl and reorder):
         return line
     isolated = _LTR_RUN.sub(lambda m: f"{LRI}{m.group(0)}{PDI}", line)
-    shown = get_display(arabic_reshaper.reshape(isolated), base_dir="R")
+    shown: str = get_display(arabic_reshaper.reshape(isolated), base_dir="R")
     return shown.replace(LRI, "").replace(PDI, "")
 
 

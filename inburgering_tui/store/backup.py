@@ -17,6 +17,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import sqlcipher3
 
@@ -85,10 +86,10 @@ def backup(vault: Vault, key: bytes, target: Path) -> BackupInfo:
     return info
 
 
-def read_manifest(archive_path: Path) -> dict:
+def read_manifest(archive_path: Path) -> dict[str, Any]:
     try:
         with zipfile.ZipFile(archive_path) as archive:
-            manifest = json.loads(archive.read(MANIFEST))
+            manifest: dict[str, Any] = json.loads(archive.read(MANIFEST))
             data = archive.read(DB_NAME)
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise BackupError(f"{archive_path} is not a backup of this app: {exc}") from None

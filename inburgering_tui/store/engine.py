@@ -8,9 +8,10 @@ so a killed process or a pulled plug loses nothing that was shown as saved.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import sqlcipher3
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
 DB_NAME = "store.db"
@@ -60,11 +61,11 @@ def _use_explicit_transactions(engine: Engine) -> None:
     # The sqlite3 driver opens transactions lazily and never for SELECT; let SQLAlchemy emit
     # BEGIN itself so reads and writes of one unit of work see one snapshot.
     @event.listens_for(engine, "connect")
-    def _no_driver_transactions(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    def _no_driver_transactions(dbapi_connection: Any, _record: object) -> None:
         dbapi_connection.isolation_level = None
 
     @event.listens_for(engine, "begin")
-    def _begin(conn) -> None:  # type: ignore[no-untyped-def]
+    def _begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN")
 
 

@@ -14,6 +14,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from argon2.low_level import Type, hash_secret_raw
 from cryptography import x509
@@ -73,7 +74,7 @@ def _derive(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
     )
 
 
-def _wrap_with_passphrase(data_key: bytes, passphrase: str, params: KdfParams) -> dict:
+def _wrap_with_passphrase(data_key: bytes, passphrase: str, params: KdfParams) -> dict[str, Any]:
     salt = secrets.token_bytes(16)
     nonce = secrets.token_bytes(12)
     kek = _derive(passphrase, salt, params)
@@ -158,7 +159,7 @@ class KeyFile:
         wraps["passphrase"] = _wrap_with_passphrase(data_key, new, KdfParams.from_env())
         self._write(wraps)
 
-    def _read(self) -> dict:
+    def _read(self) -> dict[str, Any]:
         try:
             document = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -169,7 +170,7 @@ class KeyFile:
             raise KeyFileError(f"{self.path} has an unknown format")
         return dict(document["wraps"])
 
-    def _write(self, wraps: dict) -> None:
+    def _write(self, wraps: dict[str, Any]) -> None:
         # Write-then-rename so a crash leaves either the old or the new file, never half of one.
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")

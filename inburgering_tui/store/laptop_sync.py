@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Table, delete
 from sqlalchemy import select as select_rows  # Core rows; sqlmodel's select gives models
@@ -26,7 +26,7 @@ from inburgering_tui.store.models import (
 from inburgering_tui.store.records import BATCH, read_records, record_hash, row_to_json
 from inburgering_tui.store.repository import Store
 
-AUDIT_TABLE: Table = AuditEvent.__table__  # type: ignore[attr-defined]
+AUDIT_TABLE: Table = cast(Any, AuditEvent).__table__  # set by SQLModel, unseen by the checker
 DEVICE_ID = "device_id"
 LAST_EXPORTED_SEQ = "last_exported_audit_seq"
 
@@ -76,7 +76,7 @@ class LaptopSync:
             ).all()
             case_ids = _changed_cases(session, [e.case_id for e in events], everything)
             bases: dict[str, str] = {}
-            sync = CaseSync.__table__  # type: ignore[attr-defined]
+            sync: Table = cast(Any, CaseSync).__table__
             for start in range(0, len(case_ids), BATCH):
                 query = select_rows(sync.c.case_id, sync.c.record_hash).where(
                     sync.c.case_id.in_(case_ids[start : start + BATCH])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -131,8 +132,8 @@ class PipVersion(SQLModel, table=True):
     number: int
     status: str = "draft"  # draft | set
     reason: str = ""  # why this version exists (first PIP, voortgangsgesprek, route change)
-    content: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    agreement: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    content: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    agreement: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     dagtekening: date | None = None
     set_by: str = ""
     created_at: datetime = Field(default_factory=utcnow)
@@ -145,7 +146,7 @@ class ProgressTalk(SQLModel, table=True):
     id: str = Field(default_factory=new_id, primary_key=True)
     case_id: str = Field(foreign_key="case.id", index=True, ondelete="CASCADE")
     held_on: date
-    notes: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    notes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     amended_version_id: str | None = Field(default=None, foreign_key="pipversion.id")
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -232,7 +233,7 @@ class ImportedBundle(SQLModel, table=True):
     consultant: str
     created_at: datetime
     imported_at: datetime = Field(default_factory=utcnow)
-    outcomes: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    outcomes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
 class CaseRevision(SQLModel, table=True):
@@ -254,8 +255,10 @@ class CaseConflict(SQLModel, table=True):
     case_id: str = Field(index=True)
     current_hash: str
     incoming_hash: str
-    incoming_record: dict = Field(sa_column=Column(JSON, nullable=False))
-    current_record: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    incoming_record: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    current_record: dict[str, Any] | None = Field(
+        default=None, sa_column=Column(JSON, nullable=True)
+    )
     consultant: str = ""
     bundle_id: str
     opened_at: datetime = Field(default_factory=utcnow)

@@ -16,10 +16,11 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session
 
 from inburgering_tui.i18n.markers import N_
@@ -95,7 +96,10 @@ def _large_page_cache(session: Session) -> Iterator[None]:
         # Back to the usual size for whoever gets this pooled connection next; after a failed
         # transaction roll back first (a lost restore only costs memory, never data).
         with suppress(SQLAlchemyError):
-            if session.in_transaction() and not session.get_transaction().is_active:  # type: ignore[union-attr]
+            if (
+                session.in_transaction()
+                and not cast(SessionTransaction, session.get_transaction()).is_active
+            ):
                 session.rollback()
             session.connection().exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
 

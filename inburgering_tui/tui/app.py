@@ -6,10 +6,12 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import date
 from functools import partial
+from typing import Any
 
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.screen import Screen
 
 from inburgering_tui.domain.forms import Form
@@ -150,7 +152,7 @@ class InburgeringApp(PrivateCrashMixin, App[None]):
             return
         self.push_screen(HelpDialog(self.screen))
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every action the current screen offers, in the UI language, plus language switch."""
         seen: set[str] = set()
         for node, binding, enabled, _tooltip in screen.active_bindings.values():
@@ -173,8 +175,8 @@ class InburgeringApp(PrivateCrashMixin, App[None]):
             _("Thema"), _("Kies de kleuren van het scherm"), self.action_change_theme
         )
 
-    async def _run_from_palette(self, node: object, action: str) -> None:
-        await self.run_action(action, node)  # type: ignore[arg-type]
+    async def _run_from_palette(self, node: DOMNode, action: str) -> None:
+        await self.run_action(action, node)
 
     def switch_ui_language(self, language: str) -> None:
         set_ui_language(language)

@@ -8,6 +8,7 @@ the frames (file, line, function) only: enough for a bug report, nothing persona
 from __future__ import annotations
 
 import traceback
+from typing import Any
 
 from rich.console import Group
 from rich.text import Text
@@ -28,7 +29,7 @@ def private_report(error: BaseException | None) -> Group:
     return Group(*lines)
 
 
-class PrivateCrashMixin(App):  # type: ignore[type-arg]
+class PrivateCrashMixin(App[Any]):
     """Mix into an App before App itself: replaces the crash report (see module docstring)."""
 
     def _fatal_error(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -31,11 +32,16 @@ from inburgering_tui.tui.footer import KeyHints
 from inburgering_tui.tui.widgets.questions import option_lines
 from inburgering_tui.tui.widgets.script_text import ScriptText
 
+if TYPE_CHECKING:
+    from textual import getters
+
 POLL_SECONDS = 0.25  # well inside the one second the interpreter may lag behind
 
 
 class FollowScreen(Screen[None]):
     BINDINGS = [Binding("ctrl+q", "app.quit", N_("Afsluiten"), id="follow.quit")]
+    if TYPE_CHECKING:
+        app: getters.app[FollowApp]  # as the app screens' base types theirs (tui/base.py)
 
     def __init__(self, language: str) -> None:
         super().__init__(id="follow")
@@ -44,9 +50,9 @@ class FollowScreen(Screen[None]):
         self.question_id: str | None = None
 
     def compose(self) -> ComposeResult:
-        reorder = app_reorders(self.app.settings.bidi, os.environ)  # type: ignore[attr-defined]
+        reorder = app_reorders(self.app.settings.bidi, os.environ)
         with VerticalScroll(id="follow-pane"):
-            today = format_day(self.app.today(), self.language)  # type: ignore[attr-defined]
+            today = format_day(self.app.today(), self.language)
             yield Static(
                 f"{language_name(self.language, self.language)} · {today} · "
                 + _("volgt de vragen van de consulent"),
@@ -64,7 +70,7 @@ class FollowScreen(Screen[None]):
         self.poll()
 
     def poll(self) -> None:
-        store: Store | None = self.app.store  # type: ignore[attr-defined]
+        store: Store | None = self.app.store
         if store is None:
             return
         position = store.latest_position()
@@ -73,7 +79,7 @@ class FollowScreen(Screen[None]):
         key = (position.form_id, position.question_id, position.updated_at)
         if key == self.shown:
             return
-        forms: dict[str, Form] = self.app.forms  # type: ignore[attr-defined]
+        forms: dict[str, Form] = self.app.forms
         form = forms.get(position.form_id)
         question = form.question(position.question_id) if form else None
         if question is None:

@@ -8,6 +8,8 @@ a language is chosen) and are translated here.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
@@ -36,7 +38,7 @@ class KeyHints(Static):
         self._shown = ()
         self._bindings_changed(self.screen)
 
-    def _bindings_changed(self, screen: Screen) -> None:
+    def _bindings_changed(self, screen: Screen[Any]) -> None:
         hints: list[tuple[str, str, bool]] = []
         seen: set[str] = set()
         for _node, binding, enabled, _tip in screen.active_bindings.values():

@@ -9,7 +9,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Select, SelectionList, Static
 
 from inburgering_tui.domain.answers import (
@@ -31,6 +30,7 @@ from inburgering_tui.domain.pip import (
 )
 from inburgering_tui.i18n.catalogs import _
 from inburgering_tui.i18n.markers import N_
+from inburgering_tui.tui.base import AppModal
 from inburgering_tui.tui.widgets.field import LabelledField
 
 
@@ -38,7 +38,7 @@ def kinds_for(theme: Theme) -> list[Kind]:
     return [k for k in Kind if KIND_THEME.get(k, Theme.BEGELEIDING) == theme] + [Kind.OVERIG]
 
 
-class AfspraakDialog(ModalScreen[Afspraak | None]):
+class AfspraakDialog(AppModal[Afspraak | None]):
     BINDINGS = [
         Binding("escape", "dismiss(None)", N_("Annuleren"), id="dialog.cancel"),
         Binding("ctrl+s", "save", N_("Bewaren"), id="dialog.save", priority=True),

@@ -5,13 +5,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from inburgering_tui.i18n.markers import N_
+from inburgering_tui.tui.base import AppModal
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(AppModal[bool]):
     BINDINGS = [Binding("escape", "dismiss(False)", N_("Annuleren"), id="dialog.cancel")]
 
     def __init__(self, question: str, yes: str, no: str) -> None:

@@ -12,7 +12,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
 from inburgering_tui.domain.answers import Invalid, format_date, parse_date
@@ -20,6 +19,7 @@ from inburgering_tui.domain.languages import is_language_code, normalise_languag
 from inburgering_tui.i18n.catalogs import SOURCE_LANGUAGE, _, has_catalogue
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.services.records import Conversation
+from inburgering_tui.tui.base import AppModal
 from inburgering_tui.tui.labels import language_label
 from inburgering_tui.tui.widgets.field import LabelledField
 
@@ -35,7 +35,7 @@ def interview_languages(person_languages: list[str], current: str | None = None)
     return choices
 
 
-class ConversationDialog(ModalScreen[dict[str, Any] | None]):
+class ConversationDialog(AppModal[dict[str, Any] | None]):
     BINDINGS = [
         Binding("escape", "dismiss(None)", N_("Annuleren"), id="dialog.cancel"),
         Binding("ctrl+s", "save", N_("Bewaren"), id="dialog.save", priority=True),

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Markdown
 
 from inburgering_tui.i18n.catalogs import _
 from inburgering_tui.i18n.markers import N_
+from inburgering_tui.tui.base import AppModal
 
 
-class HelpDialog(ModalScreen[None]):
+class HelpDialog(AppModal[None]):
     BINDINGS = [
         Binding("escape", "dismiss", N_("Sluiten"), id="help.close"),
         Binding("f1", "dismiss", N_("Sluiten"), show=False),
     ]
 
-    def __init__(self, screen: Screen) -> None:
+    def __init__(self, screen: Screen[Any]) -> None:
         super().__init__(classes="dialog")
         self.target = screen
 

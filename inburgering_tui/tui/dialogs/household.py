@@ -9,17 +9,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
 from inburgering_tui.domain.answers import Invalid, parse_date
 from inburgering_tui.domain.case_rules import HOUSEHOLD_RELATIONS
 from inburgering_tui.i18n.catalogs import _
 from inburgering_tui.i18n.markers import N_
+from inburgering_tui.tui.base import AppModal
 from inburgering_tui.tui.widgets.field import LabelledField
 
 
-class HouseholdDialog(ModalScreen[dict[str, Any] | None]):
+class HouseholdDialog(AppModal[dict[str, Any] | None]):
     BINDINGS = [
         Binding("escape", "dismiss(None)", N_("Annuleren"), id="dialog.cancel"),
         Binding("ctrl+s", "save", N_("Bewaren"), id="dialog.save", priority=True),
@@ -63,7 +63,7 @@ class HouseholdDialog(ModalScreen[dict[str, Any] | None]):
         dob_error = ""
         if dob_text:
             parsed = parse_date(dob_text)
-            today = self.app.today()  # type: ignore[attr-defined]
+            today = self.app.today()
             if isinstance(parsed, Invalid):
                 dob_error = _(parsed.msgid)
             elif parsed > today:

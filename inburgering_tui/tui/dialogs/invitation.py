@@ -9,16 +9,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from inburgering_tui.domain.answers import Invalid, format_date, parse_date
 from inburgering_tui.i18n.catalogs import _
 from inburgering_tui.i18n.markers import N_
+from inburgering_tui.tui.base import AppModal
 from inburgering_tui.tui.widgets.field import LabelledField
 
 
-class InvitationDialog(ModalScreen[dict[str, Any] | None]):
+class InvitationDialog(AppModal[dict[str, Any] | None]):
     """``open_since`` set: ask when the person responded; otherwise a new invitation."""
 
     BINDINGS = [
@@ -32,7 +32,7 @@ class InvitationDialog(ModalScreen[dict[str, Any] | None]):
         self.open_since = open_since
 
     def compose(self) -> ComposeResult:
-        today = format_date(self.app.today())  # type: ignore[attr-defined]
+        today = format_date(self.app.today())
         with Vertical(classes="dialog-box"):
             if self.open_since is not None:
                 yield Static(
@@ -65,7 +65,7 @@ class InvitationDialog(ModalScreen[dict[str, Any] | None]):
     def action_save(self) -> None:
         values: dict[str, Any] = {}
         errors: dict[str, str] = {}
-        today = self.app.today()  # type: ignore[attr-defined]
+        today = self.app.today()
         for name in ("sent_on", "responded_on"):
             for field in self.query(f"#{name}").results(Input):
                 parsed = parse_date(field.value)

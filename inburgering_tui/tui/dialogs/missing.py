@@ -6,16 +6,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from inburgering_tui.domain.pip import THEME_LABELS, Missing
 from inburgering_tui.i18n.catalogs import _, ngettext
 from inburgering_tui.i18n.markers import N_
+from inburgering_tui.tui.base import AppModal
 
 
-class MissingDialog(ModalScreen[Missing | None]):
+class MissingDialog(AppModal[Missing | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", N_("Sluiten"), id="dialog.cancel")]
 
     def __init__(self, items: list[Missing]) -> None:
@@ -49,5 +49,5 @@ class MissingDialog(ModalScreen[Missing | None]):
         self.dismiss(self.items[event.option_index])
 
 
-def _translated(params: dict) -> dict:
+def _translated(params: dict[str, object]) -> dict[str, object]:
     return {k: _(v) if isinstance(v, str) else v for k, v in params.items()}

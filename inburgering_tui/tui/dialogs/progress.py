@@ -8,24 +8,24 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Static
 
 from inburgering_tui.domain.answers import Invalid, format_date, parse_date
 from inburgering_tui.domain.pip import THEME_LABELS, Theme
 from inburgering_tui.i18n.catalogs import _
 from inburgering_tui.i18n.markers import N_
+from inburgering_tui.tui.base import AppModal
 from inburgering_tui.tui.widgets.field import LabelledField
 
 
-class ProgressDialog(ModalScreen[dict[str, Any] | None]):
+class ProgressDialog(AppModal[dict[str, Any] | None]):
     BINDINGS = [
         Binding("escape", "dismiss(None)", N_("Annuleren"), id="dialog.cancel"),
         Binding("ctrl+s", "save", N_("Bewaren"), id="dialog.save", priority=True),
     ]
 
     def compose(self) -> ComposeResult:
-        today = self.app.today()  # type: ignore[attr-defined]
+        today = self.app.today()
         with VerticalScroll(classes="dialog-box afspraak-box"):
             yield Static(_("Voortgangsgesprek"), classes="dialog-title")
             yield LabelledField(_("Datum"), Input(format_date(today), id="held_on"), required=True)
@@ -55,7 +55,7 @@ class ProgressDialog(ModalScreen[dict[str, Any] | None]):
         held_on = parse_date(self.query_one("#held_on", Input).value)
         if isinstance(held_on, Invalid):
             errors["held_on"] = _(held_on.msgid).format(**held_on.params)
-        elif held_on > self.app.today():  # type: ignore[attr-defined]
+        elif held_on > self.app.today():
             errors["held_on"] = _(
                 "Deze datum ligt in de toekomst; vul een datum in tot en met vandaag."
             )

@@ -6,14 +6,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from inburgering_tui.i18n.catalogs import _
 from inburgering_tui.i18n.markers import N_
+from inburgering_tui.tui.base import AppModal
 
 
-class ReasonDialog(ModalScreen[str | None]):
+class ReasonDialog(AppModal[str | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", N_("Annuleren"), id="dialog.cancel")]
 
     def __init__(self, title: str, current: str = "") -> None:

@@ -63,7 +63,7 @@ class BackOfficeScreen(CaseListScreen):
 
     def action_cycle_consultant(self) -> None:
         """All consultants, then each one in turn."""
-        store = self.app.require_store()  # type: ignore[attr-defined]
+        store = self.app.require_store()
         names: list[str | None] = [None, *sorted({c.consultant for c in store.list_cases()})]
         position = names.index(self.consultant) if self.consultant in names else 0
         self.consultant = names[(position + 1) % len(names)]
@@ -87,16 +87,16 @@ class BackOfficeScreen(CaseListScreen):
         from inburgering_tui.case_export import write_cases_csv
 
         app = self.app
-        today = app.today()  # type: ignore[attr-defined]
-        folder = app.settings.exports_dir  # type: ignore[attr-defined]
+        today = app.today()
+        folder = app.settings.exports_dir
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"zaken-{today:%Y%m%d}.csv"
         with open(path, "w", newline="", encoding="utf-8-sig") as out:
             count = write_cases_csv(
-                app.require_store(),  # type: ignore[attr-defined]
-                app.intake_form,  # type: ignore[attr-defined]
+                app.require_store(),
+                app.intake_form,
                 today,
-                app.settings.local_practice,  # type: ignore[attr-defined]
+                app.settings.local_practice,
                 out,
             )
         self.notify(_("{n} zaken geschreven naar {path}").format(n=count, path=path.resolve()))

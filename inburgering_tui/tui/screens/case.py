@@ -11,7 +11,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from inburgering_tui.domain.attachments import KIND_NAMES
@@ -32,6 +31,7 @@ from inburgering_tui.services.records import Attachment, Conversation
 from inburgering_tui.store.attachment_repository import AttachmentStore
 from inburgering_tui.store.pip_repository import PipStore
 from inburgering_tui.store.repository import ConversationInUse, Store
+from inburgering_tui.tui.base import AppScreen
 from inburgering_tui.tui.dialogs.attachment_add import AttachmentAddDialog
 from inburgering_tui.tui.dialogs.attachment_save import AttachmentSaveDialog
 from inburgering_tui.tui.dialogs.confirm import ConfirmDialog
@@ -50,7 +50,7 @@ from inburgering_tui.tui.labels import (
 )
 
 
-class CaseScreen(Screen[None]):
+class CaseScreen(AppScreen[None]):
     editable = True  # the back office's read-only view says False
     BINDINGS = [
         Binding("i", "intake", N_("Intake"), id="case.intake"),
@@ -107,14 +107,14 @@ class CaseScreen(Screen[None]):
         self.reload()
 
     def reload(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.app.store
         if store is None:
             return
         case = store.get_case(self.case_id)
         if case is None:
             self.dismiss()
             return
-        today = self.app.today()  # type: ignore[attr-defined]
+        today = self.app.today()
         self.query_one("#case-title", Static).update(f"{case.given_names} {case.family_name}")
         rows = [
             (_("Geboortedatum"), show_date(case.date_of_birth)),
@@ -155,8 +155,8 @@ class CaseScreen(Screen[None]):
                 language_name(conversation.interview_language, ui_language()),
                 key=conversation.id,
             )
-        form = self.app.intake_form  # type: ignore[attr-defined]
-        practice = self.app.settings.local_practice  # type: ignore[attr-defined]
+        form = self.app.intake_form
+        practice = self.app.settings.local_practice
         item = one_case(store, form, self.case_id, today, practice)
         assert item is not None
         walk = item.walk
@@ -265,7 +265,7 @@ class CaseScreen(Screen[None]):
         self.app.push_screen(ConfirmDialog(question, _("Verwijderen"), _("Nee")), answered)
 
     def _show_pip(self) -> None:
-        versions = PipStore(self.app.require_store()).versions(self.case_id)  # type: ignore[attr-defined]
+        versions = PipStore(self.app.require_store()).versions(self.case_id)
         if not versions:
             text = (
                 _("PIP: nog niet opgesteld (p)") if self.editable else _("PIP: nog niet opgesteld")
@@ -282,7 +282,7 @@ class CaseScreen(Screen[None]):
 
     def action_invitation(self) -> None:
         """A new invitation, or, while the last one is unanswered, the response to it."""
-        store = self.app.require_store()  # type: ignore[attr-defined]
+        store = self.app.require_store()
         invitations = store.invitations(self.case_id)
         last = invitations[-1] if invitations else None
         waiting = last is not None and last.responded_on is None
@@ -307,7 +307,7 @@ class CaseScreen(Screen[None]):
         self.app.push_screen(PipScreen(self.case_id))
 
     def action_progress_talk(self) -> None:
-        pips = PipStore(self.app.require_store())  # type: ignore[attr-defined]
+        pips = PipStore(self.app.require_store())
         if pips.latest_set(self.case_id) is None:
             self.notify(
                 _("Een voortgangsgesprek kan pas als het PIP is vastgesteld."), severity="warning"
@@ -345,13 +345,13 @@ class CaseScreen(Screen[None]):
     def action_add_member(self) -> None:
         def added(member: dict[str, Any] | None) -> None:
             if member:
-                self.app.require_store().add_household_member(self.case_id, **member)  # type: ignore[attr-defined]
+                self.app.require_store().add_household_member(self.case_id, **member)
                 self.reload()
 
         self.app.push_screen(HouseholdDialog(), added)
 
     def action_add_conversation(self) -> None:
-        store = self.app.require_store()  # type: ignore[attr-defined]
+        store = self.app.require_store()
         case = store.get_case(self.case_id)
 
         def added(fields: dict[str, Any] | None) -> None:

@@ -8,7 +8,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Header, Input, Static
 
@@ -16,6 +15,7 @@ from inburgering_tui.domain.deadlines import Deadline, LocalPractice, Status, is
 from inburgering_tui.i18n.catalogs import _, ngettext
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.overview import CaseOverview, case_overviews
+from inburgering_tui.tui.base import AppScreen
 from inburgering_tui.tui.footer import KeyHints
 from inburgering_tui.tui.labels import doelgroep_label, progress_label, show_date
 
@@ -35,7 +35,7 @@ FILTER_LABELS = {
 }
 
 
-class CaseListScreen(Screen[None]):
+class CaseListScreen(AppScreen[None]):
     FILTERS: tuple[str, ...] = FILTERS
     BINDINGS = [
         Binding("n", "new_case", N_("Nieuwe zaak"), id="cases.new"),
@@ -98,12 +98,12 @@ class CaseListScreen(Screen[None]):
 
     def reload(self) -> None:
         app = self.app
-        store = app.store  # type: ignore[attr-defined]
+        store = app.store
         if store is None:
             return
-        today = app.today()  # type: ignore[attr-defined]
-        practice = app.settings.local_practice  # type: ignore[attr-defined]
-        form = app.intake_form  # type: ignore[attr-defined]
+        today = app.today()
+        practice = app.settings.local_practice
+        form = app.intake_form
         self.before_reload()
         overviews = case_overviews(
             store, form, today, practice, search=self.search_text, sort=self.sort

@@ -42,7 +42,7 @@ class OfficeCaseScreen(CaseScreen):
 
     def reload(self) -> None:
         super().reload()
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.app.store
         if store is None or store.get_case(self.case_id) is None:
             return
         table = self.query_one("#pip-versions", DataTable)

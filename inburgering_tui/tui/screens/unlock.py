@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
@@ -15,6 +17,12 @@ from inburgering_tui.store.repository import Store
 from inburgering_tui.tui.failures import describe_failure
 from inburgering_tui.tui.work import WorkScreen
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from inburgering_tui.tui.app import InburgeringApp
+    from inburgering_tui.tui.follow import FollowApp
+
 
 class UnlockScreen(WorkScreen[None]):
     """Full-screen and opaque: when the app locks itself, nothing of the case shows through.
@@ -24,6 +32,10 @@ class UnlockScreen(WorkScreen[None]):
 
     EXPECTED = (WrongPassphrase, KeyFileError, StoreLocked, OSError)
     WORK_FAILED = N_("De opslag kon niet worden geopend: {reason}")
+
+    if TYPE_CHECKING:
+        # The consultant's app and the interpreter's both unlock through this screen.
+        app: getters.app[InburgeringApp | FollowApp]
 
     def __init__(self, *, create: bool, relock: bool = False) -> None:
         super().__init__(id="unlock")
@@ -40,8 +52,8 @@ class UnlockScreen(WorkScreen[None]):
                     password=True, placeholder=_("Herhaal de wachtwoordzin"), id="passphrase2"
                 )
             yield Label("", id="unlock-error", classes="error", markup=False)
-            if self.app.unlock_hint:  # type: ignore[attr-defined]
-                yield Static(self.app.unlock_hint, classes="hint")  # type: ignore[attr-defined]
+            if self.app.unlock_hint:
+                yield Static(self.app.unlock_hint, classes="hint")
             yield LoadingIndicator(id="unlock-busy")
 
     def on_mount(self) -> None:

@@ -232,7 +232,7 @@ class MultiAnswer(SelectionList[str]):
             self.highlighted = index
 
     @on(SelectionList.SelectedChanged)
-    def _changed(self, event: SelectionList.SelectedChanged) -> None:
+    def _changed(self, event: SelectionList.SelectedChanged[str]) -> None:
         event.stop()
         self.post_message(AnswerEdited(self.question.id, self.raw, final=False))
 

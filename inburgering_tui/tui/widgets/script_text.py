@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.geometry import Size
 from textual.widget import Widget
@@ -15,9 +17,9 @@ class ScriptText(Widget):
     DEFAULT_CSS = "ScriptText { height: auto; }"
 
     def __init__(
-        self, text: str = "", language: str = "nl", *, reorder: bool = True, **kwargs: object
+        self, text: str = "", language: str = "nl", *, reorder: bool = True, **kwargs: Any
     ) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)
         self._text = text
         self.language = language
         self.reorder = reorder
