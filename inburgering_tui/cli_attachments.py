@@ -124,7 +124,7 @@ def cmd_attachments_remove(args: argparse.Namespace, settings: Settings) -> None
     print(f"attachment {attachment_id[:12]} removed; the next bundle removes it at the back office")
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     attachments = commands.add_parser(
         "attachments", help="documents attached to a case (PDF, JPEG, PNG)"
     )

@@ -176,7 +176,7 @@ def test_a_conflict_keeps_the_attachments_of_both_versions(
     assert [a.label for a in AttachmentStore(office).list(case_id)] == ["B"]
     # What only A's version had is kept in the conflict row, content and all.
     [resolved] = [c for c in _conflicts(office) if c.id == conflict.id]
-    kept = resolved.current_record["attachment_contents"]  # type: ignore[index]
+    kept = resolved.current_record["attachment_contents"]
     assert added_on_a.sha256 in kept
     assert base64.b64decode(kept[added_on_a.sha256]) == real_jpeg(seed=9)
 

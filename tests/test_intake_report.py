@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from textual.widgets import ProgressBar
 
 from inburgering_tui.domain.case_rules import age_on
 from inburgering_tui.domain.forms import Form
@@ -250,7 +251,7 @@ async def test_the_report_is_made_from_the_case_screen(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "Klaar" in str(app.screen.query_one("#report-state").render())
-        assert app.screen.query_one("#report-progress").progress == 1.0
+        assert app.screen.query_one("#report-progress", ProgressBar).progress == 1.0
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, IntakeReportDialog)

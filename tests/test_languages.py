@@ -117,7 +117,8 @@ def _walk(
     conversation: ConversationFacts | None = None,
     household: HouseholdFacts | None = None,
 ) -> IntakeWalk:
-    return IntakeWalk(form, CaseFacts("gezinsmigrant", 30, conversation, household), {}, {})
+    facts = CaseFacts("gezinsmigrant", 30, conversation=conversation, members=household)
+    return IntakeWalk(form, facts, {}, {})
 
 
 def _value(walk: IntakeWalk, question_id: str) -> object:

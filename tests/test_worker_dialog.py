@@ -73,11 +73,11 @@ class TryDialog(WorkerDialog[int]):
         return self.finished
 
 
-def _state(pilot: Pilot, name: str = "try") -> str:
+def _state(pilot: Pilot[None], name: str = "try") -> str:
     return str(pilot.app.screen.query_one(f"#{name}-state").render())
 
 
-async def _until_ended(pilot: Pilot) -> None:
+async def _until_ended(pilot: Pilot[None]) -> None:
     """Every worker has ended, whichever way (wait_for_complete raises on a failed one)."""
     for worker in list(pilot.app.workers):
         with suppress(WorkerFailed, WorkerCancelled):
@@ -85,13 +85,13 @@ async def _until_ended(pilot: Pilot) -> None:
     await pilot.pause()
 
 
-async def _open(pilot: Pilot, dialog: WorkerDialog[Any]) -> None:
+async def _open(pilot: Pilot[None], dialog: WorkerDialog[Any]) -> None:
     await pilot.pause()
     await pilot.app.push_screen(dialog)
     await pilot.pause()
 
 
-async def _app_still_answers(pilot: Pilot) -> None:
+async def _app_still_answers(pilot: Pilot[None]) -> None:
     """The dialog is gone and the case list takes keys again: `b` opens the bundle dialog."""
     app = pilot.app
     assert isinstance(app.screen, CaseListScreen)

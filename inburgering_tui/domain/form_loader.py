@@ -107,7 +107,7 @@ def _entry_name(payload: dict[str, object], loc: tuple[int | str, ...]) -> str:
     return ", ".join(parts)
 
 
-def _line_for(text: str, loc: tuple) -> int:
+def _line_for(text: str, loc: tuple[int | str, ...]) -> int:
     """The line of the [[sections]] / [[sections.questions]] / [[checks]] entry of the error."""
     if len(loc) > 1 and loc[0] == "checks" and isinstance(loc[1], int):
         return _check_line(text, loc)
@@ -135,7 +135,7 @@ def _line_for(text: str, loc: tuple) -> int:
     return best
 
 
-def _check_line(text: str, loc: tuple) -> int:
+def _check_line(text: str, loc: tuple[int | str, ...]) -> int:
     """The line of the n-th [[checks]] entry, refined to the field at fault when there is one."""
     seen = -1
     for number, line in enumerate(text.splitlines(), start=1):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from io import BytesIO
-from typing import Any
+from typing import Any, cast
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -115,6 +115,8 @@ class _ReportCanvas(Canvas):
     count is known."""
 
     kenmerk = ""
+    _pagesize: tuple[float, float]
+    _startPage: Callable[[], None]  # noqa: N815 - reportlab's name
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -165,7 +167,7 @@ def render(report: IntakeReport, progress: Callable[[float], None] = lambda _don
         title=f"Verslag brede intake {report.header.kenmerk}{copy}",
         author=report.header.municipality,
         subject="Vastlegging brede intake (Besluit inburgering 2021, art. 5.2 lid 2). Vertrouwelijk.",
-        keywords=CONFIDENTIAL,
+        keywords=[CONFIDENTIAL],
         creator="inburgering_tui",
         lang="nl",
         initialFontName="Latin",  # else reportlab lists Helvetica, unembedded
@@ -196,7 +198,10 @@ def render(report: IntakeReport, progress: Callable[[float], None] = lambda _don
             progress(0.8 * min(value / size["total"], 1.0))
 
     template.setProgressCallBack(laid_out)
-    canvas_class = type("IntakeReportCanvas", (_ReportCanvas,), {"kenmerk": report.header.kenmerk})
+    canvas_class = cast(
+        "type[_ReportCanvas]",
+        type("IntakeReportCanvas", (_ReportCanvas,), {"kenmerk": report.header.kenmerk}),
+    )
     template.build(story, canvasmaker=canvas_class)
     progress(0.8)
     return buffer.getvalue()

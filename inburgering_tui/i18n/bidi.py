@@ -94,7 +94,7 @@ def display_ltr_line(line: str) -> str:
     a renderer that does no bidi (the PDF): the runs shaped and reordered, the line kept LTR."""
     if not any(_is_arabic(char) for char in line):
         return line
-    return get_display(arabic_reshaper.reshape(line), base_dir="L")
+    return str(get_display(arabic_reshaper.reshape(line), base_dir="L"))
 
 
 def first_strong_rtl(text: str) -> bool:

@@ -57,7 +57,7 @@ class ConversationDialog(AppModal[dict[str, Any] | None]):
         return label, code
 
     def compose(self) -> ComposeResult:
-        today = self.app.today()  # type: ignore[attr-defined]
+        today = self.app.today()
         existing = self.conversation
         title = _("Intakegesprek wijzigen") if existing else _("Nieuw intakegesprek")
         language = existing.interview_language if existing else self.choices[0]

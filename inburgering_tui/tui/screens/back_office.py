@@ -38,8 +38,7 @@ class BackOfficeScreen(CaseListScreen):
         return [*super().column_labels(), (_("Conflict"), "conflict")]
 
     def before_reload(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
-        self._conflicted = conflicted_cases(store)
+        self._conflicted = conflicted_cases(self.app.require_store())
 
     def extra_cells(self, item: CaseOverview) -> list[Text]:
         if item.case.id in self._conflicted:

@@ -250,7 +250,7 @@ class CaseScreen(AppScreen[None]):
             if not yes:
                 return
             try:
-                AttachmentStore(self.app.require_store()).remove(attachment.id)  # type: ignore[attr-defined]
+                AttachmentStore(self.app.require_store()).remove(attachment.id)
             except Refusal as refusal:
                 self.notify(str(refusal), severity="error")
             else:
@@ -367,7 +367,7 @@ class CaseScreen(AppScreen[None]):
         if self.focused is not table or table.row_count == 0:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        store = self.app.require_store()  # type: ignore[attr-defined]
+        store = self.app.require_store()
         return next((c for c in store.conversations(self.case_id) if c.id == key), None)
 
     @on(DataTable.RowSelected, "#conversations")
@@ -378,7 +378,7 @@ class CaseScreen(AppScreen[None]):
         conversation = self._chosen_conversation()
         if conversation is None:
             return
-        store = self.app.require_store()  # type: ignore[attr-defined]
+        store = self.app.require_store()
         case = store.get_case(self.case_id)
 
         def edited(fields: dict[str, Any] | None) -> None:
@@ -401,7 +401,7 @@ class CaseScreen(AppScreen[None]):
                 severity="warning",
             )
             return
-        store = self.app.require_store()  # type: ignore[attr-defined]
+        store = self.app.require_store()
 
         def remove(yes: bool | None) -> None:
             if not yes:

@@ -66,7 +66,7 @@ class OfficeCaseScreen(CaseScreen):
         self.refresh_bindings()
 
     def _conflict(self) -> ConflictView | None:
-        return conflict_of(self.app.require_store(), self.case_id)  # type: ignore[attr-defined]
+        return conflict_of(self.app.require_store(), self.case_id)
 
     def _describe(self, conflict: ConflictView) -> str:
         changed = conflict.differing_parts
@@ -108,7 +108,7 @@ class OfficeCaseScreen(CaseScreen):
             if not yes:
                 return
             try:
-                resolve(self.app.require_store(), conflict.id, take)  # type: ignore[attr-defined]
+                resolve(self.app.require_store(), conflict.id, take)
             except Refusal as refusal:
                 self.notify(str(refusal), severity="error")
                 return

@@ -103,7 +103,7 @@ class UnlockScreen(WorkScreen[None]):
         self._error("")
         create, app = self.create, self.app
         self.start_work(
-            lambda _job: app.open_store(first, create=create),  # type: ignore[attr-defined]
+            lambda _job: app.open_store(first, create=create),
             "",
         )
 
@@ -139,4 +139,4 @@ class UnlockScreen(WorkScreen[None]):
         self.query_one("#passphrase", Input).focus()
 
     def work_done(self, store: Store) -> None:
-        self.app.store_opened(store)  # type: ignore[attr-defined]
+        self.app.store_opened(store)
