@@ -10,7 +10,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from inburgering_tui.domain.forms import AnswerType, Question
+from inburgering_tui.domain.forms import (
+    DECLINED,
+    DONT_KNOW,
+    NO_ANSWER,
+    AnswerType,
+    Question,
+    is_no_answer,
+)
 from inburgering_tui.i18n.markers import N_
 
 
@@ -23,6 +30,7 @@ class Invalid:
 
 
 YES, NO = N_("Ja"), N_("Nee")
+NO_ANSWER_LABELS = {DONT_KNOW: N_("weet niet"), DECLINED: N_("wil niet zeggen")}
 _DATE_DMY = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s*$")
 _DATE_ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
 
@@ -59,6 +67,13 @@ def validate(question: Question, raw: Any, today: date) -> Any | Invalid:
     """
     if raw is None or (isinstance(raw, str) and not raw.strip()) or raw == []:
         return None
+    if is_no_answer(raw):
+        kind_of = raw[NO_ANSWER]
+        if (kind_of == DONT_KNOW and question.allow_dont_know) or (
+            kind_of == DECLINED and question.allow_decline
+        ):
+            return {NO_ANSWER: kind_of}
+        return Invalid(N_("Bij deze vraag kan dat niet: geef een antwoord of kies Niet gevraagd."))
     kind = question.type
     if kind == AnswerType.TEXT:
         text = str(raw).strip()
@@ -136,7 +151,7 @@ def _date(question: Question, text: str, today: date) -> str | Invalid:
 
 def display_value(question: Question, value: Any) -> str:
     """The stored value as the consultant typed it, for putting back into an input."""
-    if value is None:
+    if value is None or is_no_answer(value):
         return ""
     if question.type == AnswerType.DATE:
         return format_date(value)
@@ -150,6 +165,8 @@ def answer_text(question: Question, value: Any) -> str:
     Ja/Nee, a score out of 5; everything else as :func:`display_value` writes it."""
     if value is None:
         return ""
+    if is_no_answer(value):
+        return NO_ANSWER_LABELS[value[NO_ANSWER]]
     if question.type == AnswerType.YESNO:
         return YES if value else NO
     if question.type == AnswerType.CHOICE:

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from inburgering_tui.domain.deadlines import DeadlineFacts, Invitation, LocalPractice
+from inburgering_tui.domain.forms import is_no_answer
 from inburgering_tui.domain.leerroute import RouteAdvice, RouteInputs, advise
 from inburgering_tui.domain.pip import PipContext
 
@@ -23,6 +24,11 @@ EDUCATION_LEVEL = "opleiding_niveau"
 WANTS_TO_STUDY = "opleiding_studiewens"
 LITERACY = "alfa_geletterdheid"
 YOUNG_CHILDREN = "kinderen_0_6"
+
+
+def given(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers that say something: "weet niet" and "wil niet zeggen" feed no rule."""
+    return {qid: value for qid, value in answers.items() if not is_no_answer(value)}
 
 
 def as_date(value: Any) -> date | None:
@@ -43,6 +49,7 @@ def deadline_facts(
 ) -> DeadlineFacts:
     """``case`` has the registered dates; ``answers`` maps question ids to answer values;
     ``pip`` is what the PIP store knows (first dagtekening, latest content, last talk)."""
+    answers = given(answers)
     pip = pip or {}
     content = pip.get("content") or {}
     pvt_done = [
@@ -71,6 +78,7 @@ def deadline_facts(
 
 def route_inputs(case: Any, answers: Mapping[str, Any], age: int | None) -> RouteInputs:
     """What the leerroute advice needs; literacy from the intake, else from the case."""
+    answers = given(answers)
     literacy = answers.get(LITERACY)
     if literacy in (None, "onbekend"):
         literacy = case.literacy
@@ -94,6 +102,7 @@ def pip_inputs(
     case: Any, answers: Mapping[str, Any], age: int | None, practice: LocalPractice
 ) -> tuple[PipContext, RouteAdvice]:
     """The leerroute advice and what the PIP's completeness check needs, from the intake."""
+    answers = given(answers)
     advice = advise(route_inputs(case, answers, age), practice.onderwijs_age_limit)
     context = PipContext(
         doelgroep=case.doelgroep,

@@ -81,6 +81,24 @@ class FormReferenceError(ValueError):
 class Option(_Strict):
     value: str = Field(pattern=IDENT)
     label: str = Field(min_length=1)
+    # "Iets anders": choosing it asks "Anders, namelijk:" right after (a generated question).
+    other: bool = False
+
+
+# An answer that is no answer: the person does not know, or would rather not say. Stored as
+# {"no_answer": ...}, a shape no other answer has, so no skip logic or rule takes it for one.
+NO_ANSWER = "no_answer"
+DONT_KNOW, DECLINED = "dont_know", "declined"
+OTHER_SUFFIX = "__anders"
+OTHER_PROMPT = N_("Anders, namelijk:")
+
+
+def no_answer(kind: str) -> dict[str, str]:
+    return {NO_ANSWER: kind}
+
+
+def is_no_answer(value: object) -> bool:
+    return isinstance(value, dict) and value.get(NO_ANSWER) in (DONT_KNOW, DECLINED)
 
 
 class Condition(_Strict):
@@ -118,7 +136,7 @@ class Condition(_Strict):
 
     def holds(self, value: object) -> bool:
         """Whether the condition holds for the subject's current value (None: unanswered)."""
-        if value is None:
+        if value is None or is_no_answer(value):
             # An unanswered subject never satisfies a test: follow-up questions stay hidden
             # until the consultant has answered what they depend on.
             return False
@@ -161,6 +179,8 @@ class Question(_Strict):
     multiline: bool = False
     show_if: list[Condition] = Field(default_factory=list)
     suggest: str | None = None  # a fact of SUGGESTIONS this question can be prefilled from
+    allow_dont_know: bool = False  # "weet niet" is an answer here
+    allow_decline: bool = False  # "wil niet zeggen" is an answer here
 
     @model_validator(mode="after")
     def _suggestion_fits(self) -> Question:
@@ -192,6 +212,8 @@ class Question(_Strict):
         if len(self.options) > 9:
             # Number keys 1-9 pick an option; a tenth could not be reached that way.
             raise ValueError("at most 9 options (number keys 1-9 choose them)")
+        if sum(o.other for o in self.options) > 1:
+            raise ValueError("at most one option can be 'other'")
         if (self.min is not None or self.max is not None) and self.type != AnswerType.NUMBER:
             raise ValueError("'min' and 'max' are for number questions")
         if self.min is not None and self.max is not None and self.min > self.max:
@@ -256,10 +278,11 @@ class Section(_Strict):
     def all_questions(self) -> list[Question]:
         """The section's questions including the closing summary and score (made once: the
         case list asks for them for every domain of every case)."""
+        asked = [follow for question in self.questions for follow in _with_other(question)]
         if not self.closing:
-            return list(self.questions)
+            return asked
         return [
-            *self.questions,
+            *asked,
             Question(
                 id=self.id + SUMMARY_SUFFIX,
                 type=AnswerType.TEXT,
@@ -278,6 +301,22 @@ class Section(_Strict):
                 required=True,
             ),
         ]
+
+
+def _with_other(question: Question) -> list[Question]:
+    """The question, and after it "Anders, namelijk:" when it has an 'other' option."""
+    other = next((o for o in question.options if o.other), None)
+    if other is None:
+        return [question]
+    follow = Question(
+        id=question.id + OTHER_SUFFIX,
+        type=AnswerType.TEXT,
+        prompt=OTHER_PROMPT,
+        audience=question.audience,
+        max_length=500,
+        show_if=[*question.show_if, Condition(question=question.id, any_of=[other.value])],
+    )
+    return [question, follow]
 
 
 # -- checks across questions ----------------------------------------------------------------
@@ -350,9 +389,12 @@ class Form(_Strict):
                 raise FormReferenceError(f"section id '{section.id}' is used twice", where)
             section_ids.add(section.id)
             _check_conditions(section.show_if, seen, f"section '{section.id}'", where)
-            for q_index, question in enumerate(section.all_questions):
-                # Generated closing questions have no entry of their own: point at the section.
-                at = (*where, "questions", q_index) if q_index < len(section.questions) else where
+            entries = {q.id: index for index, q in enumerate(section.questions)}
+            for question in section.all_questions:
+                # Generated questions ("anders, namelijk", the closing ones) have no entry of
+                # their own: point at the section.
+                q_index = entries.get(question.id)
+                at = (*where, "questions", q_index) if q_index is not None else where
                 if question.id in seen:
                     raise FormReferenceError(f"question id '{question.id}' is used twice", at)
                 _check_conditions(question.show_if, seen, f"question '{question.id}'", at)

@@ -80,6 +80,7 @@ class ReportAnswer:
     text: str  # the answer as a reader sees it; "" when not (yet) given
     not_asked_reason: str | None = None
     form_version: int | None = None  # set for answers from an older form version
+    note: str = ""  # the consultant's note on the question
 
     @property
     def answered(self) -> bool:
@@ -98,6 +99,8 @@ class ReportDomain:
     summary: str  # the consultant's summary of the domain; "" when not written
     score: int | None  # the Zelfredzaamheidsmatrix score 1-5
     historical: tuple[ReportAnswer, ...]  # answers to questions the form no longer has
+    note: str = ""  # the consultant's note on the domain
+    warnings: tuple[str, ...] = ()  # the form's checks across questions, as Dutch sentences
 
     @property
     def score_label(self) -> str:
@@ -137,7 +140,13 @@ def build_report(
     header: ReportHeader,
     conversations: Sequence[ReportConversation],
     without_health: bool = False,
+    notes: Mapping[tuple[str, str], str] | None = None,
+    warnings: Mapping[str, Sequence[str]] | None = None,
 ) -> IntakeReport:
+    """``notes`` by (kind, subject) as the intake session keeps them; ``warnings`` per
+    section id, written out."""
+    notes = notes or {}
+    warnings = warnings or {}
     walk = IntakeWalk(form, facts, answers, skipped)
     sections = walk.sections()
     left_out = tuple(s.title for s in sections if s.special_category) if without_health else ()
@@ -162,8 +171,11 @@ def build_report(
         form_title=form.title,
         form_version=form.version,
         conversations=tuple(conversations),
-        procedure=tuple(_procedure(walk)),
-        domains=tuple(_domain(walk, section, historical) for section in kept),
+        procedure=tuple(_procedure(walk, notes)),
+        domains=tuple(
+            _domain(walk, section, historical, notes, tuple(warnings.get(section.id, ())))
+            for section in kept
+        ),
         historical_elsewhere=elsewhere,
         progress=walk.progress(),
         without_health=without_health,
@@ -171,10 +183,16 @@ def build_report(
     )
 
 
-def _domain(walk: IntakeWalk, section: Section, historical: Mapping[str, Answered]) -> ReportDomain:
+def _domain(
+    walk: IntakeWalk,
+    section: Section,
+    historical: Mapping[str, Answered],
+    notes: Mapping[tuple[str, str], str],
+    warnings: tuple[str, ...],
+) -> ReportDomain:
     summary_id, score_id = section.id + SUMMARY_SUFFIX, section.id + SCORE_SUFFIX
     rows = [
-        _answer(q, walk.answer_for(q.id))
+        _answer(q, walk.answer_for(q.id), notes.get(("question", q.id), ""))
         for q in walk.visible_questions(section)
         if q.id not in (summary_id, score_id)
     ]
@@ -199,21 +217,24 @@ def _domain(walk: IntakeWalk, section: Section, historical: Mapping[str, Answere
         historical=tuple(
             _historical(qid, a) for qid, a in historical.items() if a.section_id == section.id
         ),
+        note=notes.get(("domain", section.id), ""),
+        warnings=warnings,
     )
 
 
-def _answer(question: Question, answer: Answered | None) -> ReportAnswer:
+def _answer(question: Question, answer: Answered | None, note: str = "") -> ReportAnswer:
     if answer is None:
-        return ReportAnswer(question.id, question.prompt, "")
+        return ReportAnswer(question.id, question.prompt, "", note=note)
     return ReportAnswer(
         question.id,
         question.prompt,
         answer_text(question, answer.value),
         not_asked_reason=answer.not_asked_reason,
+        note=note,
     )
 
 
-def _procedure(walk: IntakeWalk) -> list[ReportAnswer]:
+def _procedure(walk: IntakeWalk, notes: Mapping[tuple[str, str], str]) -> list[ReportAnswer]:
     """The procedural questions that apply to this case, answered or not: a missing one shows."""
     rows = []
     for question_id in PROCEDURAL_QUESTIONS:
@@ -221,7 +242,11 @@ def _procedure(walk: IntakeWalk) -> list[ReportAnswer]:
         question = walk.form.question(question_id)
         if section is None or question is None or not walk.is_visible(section, question):
             continue
-        rows.append(_answer(question, walk.answer_for(question.id)))
+        rows.append(
+            _answer(
+                question, walk.answer_for(question.id), notes.get(("question", question.id), "")
+            )
+        )
     return rows
 
 

@@ -14,9 +14,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from inburgering_tui.domain.case_rules import age_on
 from inburgering_tui.domain.forms import Form
-from inburgering_tui.domain.intake import CaseFacts
 from inburgering_tui.domain.intake_report import (
     IntakeReport,
     ReportConversation,
@@ -27,6 +25,7 @@ from inburgering_tui.export.fonts import FontsMissing
 from inburgering_tui.export.intake_report_pdf import render
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.i18n.refusal import Refusal
+from inburgering_tui.services.intake_session import IntakeSession
 from inburgering_tui.settings import Settings
 from inburgering_tui.store.repository import Store
 
@@ -71,14 +70,21 @@ def gather(
         ReportConversation(c.held_on, c.place, c.interpreter_name, c.interview_language)
         for c in store.conversations(case_id)
     ]
+    # The intake as the consultant walks it: the same facts, notes and checks.
+    intake = IntakeSession(store, form, case_id, today)
+    warnings: dict[str, list[str]] = {}
+    for warning in intake.warnings(settings.local_practice):
+        warnings.setdefault(warning.section_id, []).append(warning.text())
     return build_report(
         form,
-        CaseFacts(case.doelgroep, age_on(case.date_of_birth, today)),
-        store.answers(case_id, form.id),
-        store.skipped_sections(case_id, form.id),
+        intake.walk.facts,
+        intake.answers,
+        intake.walk.skipped,
         header=header,
         conversations=conversations,
         without_health=without_health,
+        notes=intake.notes,
+        warnings=warnings,
     )
 
 

@@ -350,6 +350,12 @@ def _domain(d: ReportDomain, s: dict[str, ParagraphStyle]) -> list[Flowable]:
             story.append(_answer_table(given, s))
     elif d.answers:
         story.append(_answer_table(d.answers, s))
+    if d.warnings:
+        story.append(Paragraph("Signalen bij de antwoorden", s["h3"]))
+        story += [_text(f"⚠ {warning}", s["body"]) for warning in d.warnings]
+    if d.note:
+        story.append(Paragraph("Notitie van de consulent bij dit onderwerp", s["h3"]))
+        story.append(_text(d.note, s["body"]))
     if d.summary or d.score is not None:
         story.append(Paragraph("Samenvatting van de consulent", s["h3"]))
         story.append(_text(d.summary or "—", s["body"]))
@@ -403,7 +409,10 @@ def _answer_table(
             shown = _text(a.text, s["cell"])
         else:
             shown = _text(missing, s["muted"])
-        rows.append([_text(prompt, s["cell"]), shown])
+        cell: list[Flowable] = [shown]
+        if a.note:
+            cell.append(_text(f"Notitie: {a.note}", s["muted"]))
+        rows.append([_text(prompt, s["cell"]), cell])
     table = Table(rows, colWidths=[_PROMPT_WIDTH, _ANSWER_WIDTH])
     table.setStyle(_ROWS)
     return table

@@ -12,10 +12,11 @@ from datetime import date
 from typing import Any
 
 from inburgering_tui.domain.answers import Invalid, validate
+from inburgering_tui.domain.case_facts import given
 from inburgering_tui.domain.case_rules import age_on
 from inburgering_tui.domain.checks import AnswerWarning, warnings
 from inburgering_tui.domain.deadlines import LocalPractice
-from inburgering_tui.domain.forms import Form, Question, Section
+from inburgering_tui.domain.forms import Form, Question, Section, no_answer
 from inburgering_tui.domain.intake import CaseFacts, DomainStatus, Household, IntakeWalk
 from inburgering_tui.domain.intake_prefill import Child, ConversationFacts, HouseholdFacts
 from inburgering_tui.domain.languages import first_language
@@ -153,7 +154,7 @@ class IntakeSession:
         """The form's checks on the answers as they stand (one question's with ``question_id``),
         against the household registered in the case: warnings, never refusals."""
         facts = self.walk.facts
-        values = {qid: answer.value for qid, answer in self.answers.items()}
+        values = given({qid: answer.value for qid, answer in self.answers.items()})
         return warnings(
             self.form, values, facts, self.today, practice, self.walk.skipped, question_id
         )
@@ -204,6 +205,11 @@ class IntakeSession:
     def clear(self, question: Question) -> Saved:
         """Take an answer (or a "not asked") back: saved and audited like any answer."""
         return self._write(question, None, None)
+
+    def no_answer(self, question: Question, kind: str) -> Saved | Invalid:
+        """Record that the person does not know (``DONT_KNOW``) or would rather not say
+        (``DECLINED``), where the form allows it."""
+        return self.answer(question, no_answer(kind))
 
     def not_asked(self, question: Question, reason: str) -> Saved:
         reason = reason.strip()

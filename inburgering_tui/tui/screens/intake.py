@@ -16,7 +16,14 @@ from textual.widgets import Header, Label, OptionList, Static
 
 from inburgering_tui.domain.answers import Invalid
 from inburgering_tui.domain.audience import CONSULTANT_ONLY, person_view
-from inburgering_tui.domain.forms import AnswerType, Question, Section
+from inburgering_tui.domain.forms import (
+    DECLINED,
+    DONT_KNOW,
+    AnswerType,
+    Question,
+    Section,
+    is_no_answer,
+)
 from inburgering_tui.domain.intake import IntakeWalk
 from inburgering_tui.i18n.bidi import app_reorders
 from inburgering_tui.i18n.catalogs import (
@@ -38,7 +45,12 @@ from inburgering_tui.tui.footer import KeyHints
 from inburgering_tui.tui.labels import suggestion_answer, suggestion_text
 from inburgering_tui.tui.messages import AnswerEdited, ProseIgnored
 from inburgering_tui.tui.widgets.domains import DomainSidebar
-from inburgering_tui.tui.widgets.questions import PROSE_WINDOW, answer_widget, option_lines
+from inburgering_tui.tui.widgets.questions import (
+    PROSE_WINDOW,
+    answer_text,
+    answer_widget,
+    option_lines,
+)
 from inburgering_tui.tui.widgets.script_text import ScriptText
 
 TYPING_SAVE_DELAY = 0.4  # seconds after the last key before a valid typed answer is committed
@@ -74,6 +86,8 @@ class IntakeScreen(AppScreen[None]):
             priority=True,
         ),
         Binding("f2", "take_suggestion", N_("Overnemen"), id="intake.take", priority=True),
+        Binding("f3", "dont_know", N_("Weet niet"), id="intake.dont_know", priority=True),
+        Binding("f7", "decline", N_("Wil niet zeggen"), id="intake.decline", priority=True),
         Binding("f4", "note", N_("Notitie"), id="intake.note"),
         Binding("f5", "domain_note", N_("Notitie bij onderwerp"), id="intake.domain_note"),
         Binding("f6", "summary", N_("Samenvatting onderwerp"), id="intake.summary"),
@@ -244,6 +258,12 @@ class IntakeScreen(AppScreen[None]):
         elif saved_now:
             state.update(
                 "✔ " + _("Opgeslagen om {time}").format(time=datetime.now().strftime("%H:%M:%S"))
+            )
+        elif answer is not None and is_no_answer(answer.value):
+            state.update(
+                "✔ " + _("Vastgelegd: {what}").format(what=answer_text(self.question, answer.value))
+                if self.question
+                else ""
             )
         elif answer is not None and answer.value is not None:
             state.update("✔ " + _("Opgeslagen"))
@@ -477,6 +497,26 @@ class IntakeScreen(AppScreen[None]):
 
     # -- the consultant's tools ---------------------------------------------------------------
 
+    def action_dont_know(self) -> None:
+        self._record_no_answer(DONT_KNOW)
+
+    def action_decline(self) -> None:
+        self._record_no_answer(DECLINED)
+
+    def _record_no_answer(self, kind: str) -> None:
+        """The person does not know, or would rather not say: recorded as such, and on."""
+        question = self.question
+        if question is None:
+            return
+        self._cancel_timer()
+        self._pending = _NOTHING
+        self._typing_invalid = False
+        outcome = self.intake.no_answer(question, kind)
+        if isinstance(outcome, Invalid):
+            self.notify(_(outcome.msgid).format(**outcome.params), severity="warning")
+            return
+        self.action_next_question()
+
     def action_note(self) -> None:
         question = self.question
         if question is None or not self._settle_current():
@@ -599,6 +639,12 @@ class IntakeScreen(AppScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next_question" and self._typing_invalid:
             return None  # greyed: the answer must be valid first
+        if action in ("dont_know", "decline"):
+            question = self.question
+            allowed = question is not None and (
+                question.allow_dont_know if action == "dont_know" else question.allow_decline
+            )
+            return allowed
         if action == "take_suggestion" and self._suggested is None:
             return None
         return True

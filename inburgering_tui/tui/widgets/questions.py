@@ -16,8 +16,8 @@ from textual.widgets import Input, OptionList, SelectionList, TextArea
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
-from inburgering_tui.domain.answers import NO, YES, display_value
-from inburgering_tui.domain.forms import AnswerType, Question
+from inburgering_tui.domain.answers import NO, NO_ANSWER_LABELS, YES, display_value
+from inburgering_tui.domain.forms import NO_ANSWER, AnswerType, Question, is_no_answer
 from inburgering_tui.i18n.catalogs import _
 from inburgering_tui.i18n.formatting import format_number
 from inburgering_tui.i18n.markers import N_
@@ -303,6 +303,8 @@ def answer_text(question: Question, value: Any, translate: Callable[[str], str] 
     """A stored answer as the consultant reads it back: option labels, not codes."""
     if value is None:
         return ""
+    if is_no_answer(value):
+        return translate(NO_ANSWER_LABELS[value[NO_ANSWER]])
     if question.type in (AnswerType.CHOICE, AnswerType.YESNO, AnswerType.SCALE):
         choices = _choice_values(question)
         if value in choices:
