@@ -154,7 +154,8 @@ async def test_anders_namelijk_follows_the_other_option_and_records_its_text(
         await pilot.pause()
         await pilot.press(str(other), "enter")
         await pilot.pause()
-        assert _intake(app).question.id == question.id + OTHER_SUFFIX  # type: ignore[union-attr]
+        shown = _intake(app).question
+        assert shown is not None and shown.id == question.id + OTHER_SUFFIX
         await type_text(pilot, "bij een neef in Ede (2 weken)")
         await pilot.press("enter")
         await pilot.pause()
