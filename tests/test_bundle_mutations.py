@@ -884,6 +884,17 @@ def test_bundle_encrypted_with_rsa_oaep_is_refused(world: World) -> None:
     assert attempt(world, oaep) == "refused"
 
 
+def test_zip_entry_of_an_unknown_zip_version_is_refused(world: World) -> None:
+    # Was: unpack catches BadZipFile/ValueError/EOFError around opening the archive, but a
+    # central directory entry that needs a newer ZIP version makes zipfile raise
+    # NotImplementedError ("zip file version 6.4"). Hypothesis: overwrite one byte of the
+    # central directory's "version needed to extract" with b"@", signed again.
+    central = world.inner.index(b"PK\x01\x02")
+    damaged = bytearray(world.inner)
+    damaged[central + 6] = 64  # version needed to extract: 6.4
+    assert attempt(world, seal(world, bytes(damaged))) == "refused"
+
+
 def test_damaged_deflate_stream_is_refused(world: World) -> None:
     # Was: unpack catches BadZipFile/EOFError/OSError/RuntimeError around the
     # reads, but a damaged deflate stream raises zlib.error (bundle_format._load_json and the

@@ -163,7 +163,8 @@ def unpack(data: bytes) -> BundleContents:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, EOFError):
+    except (zipfile.BadZipFile, ValueError, EOFError, OSError, NotImplementedError):
+        # NotImplementedError: a damaged header naming a ZIP version or method zipfile lacks.
         raise BundleError(N_("de ondertekende inhoud is geen bundelarchief")) from None
     names = Counter(info.filename for info in infos)
     duplicated = sorted(name for name, count in names.items() if count > 1)
