@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -17,6 +16,7 @@ from inburgering_tui.tui.follow import FollowApp
 from inburgering_tui.tui.widgets.script_text import ScriptText
 
 from .conftest import PASSPHRASE
+from .pilot import wait_until
 
 
 async def test_follow_moves_with_a_scripted_intake_within_a_second(
@@ -37,10 +37,12 @@ async def test_follow_moves_with_a_scripted_intake_within_a_second(
         async with app.run_test(size=(100, 30)) as pilot:
             for _step in range(6):
                 question_id = mover.stdout.readline().strip()
-                moved_at = time.monotonic()
-                while app.screen.question_id != question_id:  # type: ignore[attr-defined]
-                    assert time.monotonic() - moved_at < 1.0, f"follow lagged on {question_id}"
-                    await pilot.pause(0.05)
+                await wait_until(
+                    pilot,
+                    lambda wanted=question_id: app.screen.question_id == wanted,  # type: ignore[attr-defined]
+                    f"the follow view to move to {question_id} within a second",
+                    timeout=1.0,
+                )
                 question = intake_form.question(question_id)
                 assert question is not None
                 shown = app.screen.query_one("#follow-prompt", ScriptText)
