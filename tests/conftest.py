@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from inburgering_tui.domain.form_loader import load_forms
 from inburgering_tui.domain.forms import Form
@@ -19,6 +21,16 @@ from .pg_server import PgServer, PgServerError, running_server
 
 PASSPHRASE = "test-wachtwoordzin-42"
 TODAY = date(2026, 11, 23)
+
+# CI runs the same examples every time (a red run is red again on the next one, and on a
+# developer's machine with HYPOTHESIS_PROFILE=ci), prints the blob that replays a failure, and
+# allows slow examples on a loaded machine. Locally Hypothesis explores afresh each run.
+hypothesis_settings.register_profile(
+    "ci", derandomize=True, database=None, deadline=None, print_blob=True
+)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default")
+)
 
 
 @pytest.fixture(autouse=True)

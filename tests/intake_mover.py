@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 from inburgering_tui.domain.form_loader import load_forms
@@ -26,4 +25,3 @@ def main(home: str, passphrase: str, steps: int) -> None:
 
 if __name__ == "__main__":
     main(sys.argv[1], sys.argv[2], int(sys.argv[3]))
-    time.sleep(0.1)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from textual.pilot import Pilot
 from textual.screen import Screen
@@ -20,12 +21,46 @@ from inburgering_tui.tui.screens.intake import IntakeScreen
 from .conftest import TODAY
 
 SIZE = (120, 45)
+WAIT = 5.0  # seconds: generous for a loaded machine, still a clear failure when it never happens
+
+ScreenT = TypeVar("ScreenT", bound=Screen[Any])
 
 
 def make_app(
     vault: Vault, forms: dict[str, Form], *, store: Store | None = None, **settings: Any
 ) -> InburgeringApp:
     return InburgeringApp(vault, forms, Settings(**settings), today=lambda: TODAY, store=store)
+
+
+async def wait_until(
+    pilot: Pilot[None], predicate: Callable[[], object], what: str, *, timeout: float = WAIT
+) -> None:
+    """Let the app work until ``predicate()`` holds; fail saying ``what`` never happened.
+
+    Waits on state, not on the clock: a fixed pause is too short on a busy machine and
+    wasted time on an idle one.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError(f"waited {timeout:g} s in vain for {what}")
+        await pilot.pause()
+
+
+async def wait_for_screen(
+    pilot: Pilot[None], kind: type[ScreenT], *, timeout: float = WAIT
+) -> ScreenT:
+    """The app's screen once it is a ``kind``; fails naming the screen that stayed instead."""
+    try:
+        await wait_until(
+            pilot, lambda: isinstance(pilot.app.screen, kind), kind.__name__, timeout=timeout
+        )
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}; the screen is {type(pilot.app.screen).__name__}") from None
+    screen = pilot.app.screen
+    assert isinstance(screen, kind)
+    return screen
 
 
 async def type_text(pilot: Pilot[None], text: str) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -18,6 +17,7 @@ from inburgering_tui.tui.follow import FollowApp, FollowScreen
 from inburgering_tui.tui.widgets.script_text import ScriptText
 
 from .conftest import PASSPHRASE
+from .pilot import wait_until
 
 
 def _followed(app: FollowApp) -> str | None:
@@ -46,10 +46,16 @@ async def test_follow_moves_with_a_scripted_intake_within_a_second(
         async with app.run_test(size=(100, 30)) as pilot:
             for _step in range(6):
                 question_id = mover.stdout.readline().strip()
-                moved_at = time.monotonic()
-                while _followed(app) != question_id:
-                    assert time.monotonic() - moved_at < 1.0, f"follow lagged on {question_id}"
-                    await pilot.pause(0.05)
+
+                def moved(wanted: str = question_id) -> bool:
+                    return _followed(app) == wanted
+
+                await wait_until(
+                    pilot,
+                    moved,
+                    f"the follow view to move to {question_id} within a second",
+                    timeout=1.0,
+                )
                 question = intake_form.question(question_id)
                 assert question is not None
                 translate = translator("ar")

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import arabic_reshaper
 import pytest
 
 from inburgering_tui.i18n.bidi import app_reorders, display_line, is_rtl, layout, wrap_logical
@@ -53,12 +54,25 @@ def test_numbers_and_identifiers_keep_their_order_inside_arabic() -> None:
 
 
 def test_wrapping_happens_in_logical_order_before_reordering() -> None:
-    text = "واحد اثنان ثلاثة اربعة خمسة ستة"
+    text = "واحد اثنان ثلاثة اربعة خمسة ستة"  # one two three four five six
     lines = wrap_logical(text, 12)
+    assert len(lines) >= 3  # else the order of the lines proves nothing
     assert " ".join(lines) == text  # reading order of the lines is the text's order
     shown = layout(text, 12, rtl=True, reorder=True)
     assert len(shown) == len(lines)
     assert all(len(line) == 12 for line in shown)  # right-aligned to the width
+    # Top to bottom the lines keep the text's order: the first visual line holds its logical
+    # beginning, with the first word at the right; the last line holds the end, at the left.
+    # Reordering the whole paragraph (or the wrapped lines) the other way round fails here.
+    assert shown[0].rstrip().endswith(_visual("واحد"))
+    assert shown[-1].lstrip().startswith(_visual("ستة"))
+    # Each line read right to left, the lines read top to bottom: the (shaped) text again.
+    assert " ".join(line.strip()[::-1] for line in shown) == arabic_reshaper.reshape(text)
+
+
+def _visual(word: str) -> str:
+    """A purely Arabic word as a non-bidi terminal must show it: shaped, right to left."""
+    return str(arabic_reshaper.reshape(word))[::-1]
 
 
 @pytest.mark.parametrize(

@@ -6,18 +6,27 @@ from typing import Any
 
 import arabic_reshaper
 from textual.app import App
+from textual.command import CommandList
 from textual.widgets import Static
 
 from inburgering_tui.domain.audience import CONSULTANT_ONLY, person_view
 from inburgering_tui.domain.forms import Form
 from inburgering_tui.i18n.bidi import layout
-from inburgering_tui.i18n.catalogs import translator
+from inburgering_tui.i18n.catalogs import translator, ui_language
 from inburgering_tui.store.repository import Store
 from inburgering_tui.store.vault import Vault
 from inburgering_tui.tui.widgets.script_text import ScriptText
 
 from .conftest import PASSPHRASE, TODAY
-from .pilot import SIZE, default_answer, keys_for, make_app, shown_question, type_text
+from .pilot import (
+    SIZE,
+    default_answer,
+    keys_for,
+    make_app,
+    shown_question,
+    type_text,
+    wait_until,
+)
 
 
 def _case_in(store: Store, language: str) -> str:
@@ -61,10 +70,18 @@ async def test_ui_language_switches_mid_intake_keeping_answers_and_place(
         await pilot.press("ctrl+p")
         await pilot.pause()
         await type_text(pilot, "English")
-        await pilot.pause(0.3)
+
+        def english_offered() -> bool:
+            for commands in app.screen.query(CommandList):
+                index = commands.highlighted
+                if index is not None:
+                    return "English" in str(commands.get_option_at_index(index).prompt)
+            return False
+
+        await wait_until(pilot, english_offered, "the palette to offer English")
         await pilot.press("enter")
-        await pilot.pause()
-        assert app.screen is screen
+        await wait_until(pilot, lambda: app.screen is screen, "the intake after the palette")
+        await wait_until(pilot, lambda: ui_language() == "en", "the UI language to be English")
         assert shown_question(screen).id == where
         assert store.answers(case_id, intake_form.id) == before
         prompt = str(screen.query_one("#question-prompt", Static).render())
@@ -104,13 +121,17 @@ async def test_arabic_is_shaped_and_right_to_left_when_the_app_reorders(
     vault: Vault, forms: dict[str, Form]
 ) -> None:
     widget, cells, rows = await _arabic_or_tigrinya_screen(vault, forms, "ar", "app")
+    assert len(cells) >= 2, "the prompt must wrap, else the order of its lines proves nothing"
     expected = layout(widget.text, len(cells[0]), rtl=True, reorder=True)
     assert [c.rstrip() for c in cells] == [e.rstrip() for e in expected]
-    first_logical_word = widget.text.split()[0]
-    shaped_reversed = arabic_reshaper.reshape(first_logical_word)[::-1]
-    assert shaped_reversed in cells[0], "the first word must be shaped and stand at the right"
-    assert cells[0].rstrip().endswith(shaped_reversed)
-    assert first_logical_word not in "".join(rows)
+    # The first visual line holds the logical beginning, its first word at the right; the
+    # last line holds the logical end, at the left. Lines in reverse order fail here.
+    words = widget.text.split()
+    first, last = (arabic_reshaper.reshape(word)[::-1] for word in (words[0], words[-1]))
+    assert cells[0].rstrip().endswith(first), "the first word must be shaped, top right"
+    assert cells[-1].strip().startswith(last), "the last word must be shaped, bottom left"
+    assert not any(first in cell for cell in cells[1:])
+    assert words[0] not in "".join(rows)
     assert all(len(row) == SIZE[0] for row in rows)
 
 

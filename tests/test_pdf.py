@@ -154,8 +154,9 @@ async def test_the_pdf_is_made_from_the_pip_screen_with_progress(
     from inburgering_tui.domain.form_loader import load_forms
     from inburgering_tui.settings import default_forms_dir
     from inburgering_tui.tui.dialogs.export_pdf import ExportPdfDialog
+    from inburgering_tui.tui.screens.pip import PipScreen
 
-    from .pilot import SIZE, make_app, type_text
+    from .pilot import SIZE, make_app, type_text, wait_for_screen
 
     monkeypatch.setenv("INBURGERING_EXPORTS_DIR", str(tmp_path / "exports"))
     case_id = _case(isolated, "ar", set_it=True)
@@ -163,10 +164,9 @@ async def test_the_pdf_is_made_from_the_pip_screen_with_progress(
     app = make_app(vault, load_forms(default_forms_dir()), store=vault.unlock(PASSPHRASE))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "p")
-        await pilot.pause()
+        await wait_for_screen(pilot, PipScreen)
         await pilot.press("f7")
-        await pilot.pause()
-        assert isinstance(app.screen, ExportPdfDialog)
+        await wait_for_screen(pilot, ExportPdfDialog)
         await type_text(pilot, "verkeerde-zin")
         await pilot.press("enter")
         await app.workers.wait_for_complete()

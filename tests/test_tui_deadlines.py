@@ -16,7 +16,7 @@ from inburgering_tui.store.vault import Vault
 from inburgering_tui.tui.screens.case import CaseScreen
 
 from .conftest import PASSPHRASE
-from .pilot import SIZE, make_app
+from .pilot import SIZE, make_app, wait_for_screen
 from .test_cli import run
 
 
@@ -83,9 +83,8 @@ async def test_case_list_shows_next_deadline_in_colour_and_filters(
         await pilot.pause()
         assert table.row_count == 3
         await pilot.press("up", "up", "enter")  # the first case: Aa, Laat
-        await pilot.pause()
-        assert isinstance(app.screen, CaseScreen)
-        deadlines = app.screen.query_one("#deadlines", DataTable)
+        case_screen = await wait_for_screen(pilot, CaseScreen)
+        deadlines = case_screen.query_one("#deadlines", DataTable)
         rows = [[str(c) for c in deadlines.get_row_at(i)] for i in range(deadlines.row_count)]
         t1 = next(r for r in rows if r[0].startswith("T1 "))
         assert t1[2] == "01-10-2026" and t1[3] == "te laat" and "2 maanden na koppeling" in t1[4]

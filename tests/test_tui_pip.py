@@ -17,23 +17,27 @@ from inburgering_tui.settings import Settings
 from inburgering_tui.store.pip_repository import PipStore
 from inburgering_tui.store.vault import Vault
 from inburgering_tui.tui.dialogs.afspraak import AfspraakDialog
+from inburgering_tui.tui.dialogs.confirm import ConfirmDialog
 from inburgering_tui.tui.dialogs.missing import MissingDialog
+from inburgering_tui.tui.dialogs.progress import ProgressDialog
+from inburgering_tui.tui.dialogs.reason import ReasonDialog
 from inburgering_tui.tui.screens.pip import PipScreen
 from inburgering_tui.tui.screens.pip_review import PipReviewScreen
 
 from .conftest import PASSPHRASE, TODAY
-from .pilot import SIZE, make_app, type_text
+from .pilot import SIZE, make_app, type_text, wait_for_screen, wait_until
 
 
 async def _confirm_afspraak(pilot: Pilot[None], tabs_to_checkbox: int = 0) -> None:
     """Open the highlighted afspraak, optionally tick a checkbox, save it (which confirms it)."""
+    screen = pilot.app.screen
     await pilot.press("enter")
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, AfspraakDialog)
+    dialog = await wait_for_screen(pilot, AfspraakDialog)
     if tabs_to_checkbox:
         await pilot.press(*(["tab"] * tabs_to_checkbox), "space")
     await pilot.press("ctrl+s")
-    await pilot.pause()
+    await wait_until(pilot, lambda: pilot.app.screen is screen, "the afspraak dialog to close")
+    assert not dialog.is_attached
 
 
 async def test_pip_is_checked_completed_agreed_set_and_amended(
@@ -57,21 +61,18 @@ async def test_pip_is_checked_completed_agreed_set_and_amended(
     app = make_app(vault, forms, store=store, consultant="J. de Vries")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "p")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, PipScreen)
+        screen = await wait_for_screen(pilot, PipScreen)
 
         # 1. The prefilled plan is not complete: the check says what is missing.
         await pilot.press("f4")
-        await pilot.pause()
-        assert isinstance(app.screen, MissingDialog)
-        listed = app.screen.query_one(OptionList)
+        missing = await wait_for_screen(pilot, MissingDialog)
+        listed = missing.query_one(OptionList)
         problems = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
         assert any("taalaanbieder" in p for p in problems)
         assert any("excursie" in p for p in problems)
         assert any("Bevestig" in p for p in problems)
         await pilot.press("escape")
-        await pilot.pause()
+        await wait_for_screen(pilot, PipScreen)
 
         # 2. Complete it by keys. Inburgering: provider, intensity, confirm the lessons.
         await pilot.press(
@@ -94,22 +95,27 @@ async def test_pip_is_checked_completed_agreed_set_and_amended(
         await type_text(pilot, "M. de Wit")
         await pilot.press("tab", "tab", "tab", "tab")
         await _confirm_afspraak(pilot)
-        await pilot.pause(0.6)  # the draft saves itself once the typing stops
+        pips = PipStore(store)
+        # The draft saves itself once the typing stops.
+        await wait_until(
+            pilot, lambda: _draft(pips, case.id).contact_person == "M. de Wit", "the saved draft"
+        )
+        assert _draft(pips, case.id).provider == "Taalschool Noord"
 
         # 3. Complete now: review, the person agrees, the consultant sets it.
         await pilot.press("f4")
-        await pilot.pause()
-        assert isinstance(app.screen, PipReviewScreen), screen.missing()
+        try:
+            await wait_for_screen(pilot, PipReviewScreen)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}; missing: {screen.missing()}") from None
         await type_text(pilot, "Plan Maker")
         await pilot.press("ctrl+s")
         await pilot.pause()
         await pilot.press("f9")
-        await pilot.pause()
+        await wait_for_screen(pilot, ConfirmDialog)
         await pilot.press("shift+tab", "enter")  # the dialog starts on "not yet"
-        await pilot.pause()
-        assert isinstance(app.screen, PipScreen) and app.screen is screen
+        await wait_until(pilot, lambda: app.screen is screen, "the PIP screen after setting it")
 
-        pips = PipStore(store)
         [v1] = pips.versions(case.id)
         assert (v1.number, v1.status, v1.dagtekening) == (1, "set", TODAY)
         assert v1.agreement is not None and v1.agreement["person_name"] == "Plan Maker"
@@ -124,22 +130,28 @@ async def test_pip_is_checked_completed_agreed_set_and_amended(
 
         # 4. A change makes version 2 with its reason; version 1 stays as it was.
         await pilot.press("f6")
-        await pilot.pause()
+        await wait_for_screen(pilot, ReasonDialog)
         await type_text(pilot, "Meer lesuren na voortgangsgesprek")
         await pilot.press("enter")
-        await pilot.pause()
+        await wait_until(pilot, lambda: screen.editable, "the new draft to open")
         # The new draft opens on the first field of Inburgering.
         await pilot.press("tab", "tab", "tab", "tab", "tab")  # to the intensity
         await pilot.press("ctrl+a", "ctrl+k")
         await type_text(pilot, "16")
-        await pilot.pause(0.6)
+        await wait_until(
+            pilot, lambda: _draft(pips, case.id).intensity_hours_week == 16, "the saved draft"
+        )
         await pilot.press("f4")
-        await pilot.pause()
+        await wait_for_screen(pilot, PipReviewScreen)
         await type_text(pilot, "Plan Maker")
         await pilot.press("f9")
-        await pilot.pause()
+        await wait_for_screen(pilot, ConfirmDialog)
         await pilot.press("shift+tab", "enter")
-        await pilot.pause()
+        await wait_until(
+            pilot,
+            lambda: len(pips.versions(case.id)) == 2 and pips.draft(case.id) is None,
+            "version 2 to be set",
+        )
 
     v1_again, v2 = PipStore(store).versions(case.id)
     assert v1_again.content == v1.content and v1_again.dagtekening == TODAY
@@ -176,7 +188,7 @@ async def test_voortgangsgesprek_is_recorded_and_can_open_a_new_version(
     app = make_app(vault, forms, store=store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "v")
-        await pilot.pause()
+        await wait_for_screen(pilot, ProgressDialog)
         await pilot.press("tab")  # the date stays today
         await type_text(pilot, "Gaat goed, 3 lessen per week")
         await pilot.press("tab")
@@ -186,7 +198,7 @@ async def test_voortgangsgesprek_is_recorded_and_can_open_a_new_version(
         await pilot.press("tab")
         await type_text(pilot, "Meer uren taalles")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await wait_until(pilot, lambda: pips.progress_talks(case.id), "the recorded talk")
 
     [talk] = pips.progress_talks(case.id)
     assert talk.held_on == TODAY
@@ -201,6 +213,12 @@ async def test_voortgangsgesprek_is_recorded_and_can_open_a_new_version(
     assert after is not None
     assert next(d for d in after.deadlines if d.rule == "T10").due == date(2027, 5, 23)
     store.close()
+
+
+def _draft(pips: PipStore, case_id: str) -> PipContent:
+    draft = pips.draft(case_id)
+    assert draft is not None
+    return PipContent.model_validate(draft.content)
 
 
 def _complete_b1_pip() -> PipContent:
@@ -232,28 +250,33 @@ async def test_route_change_after_eighteen_months_is_refused_with_the_reason(
     app = make_app(vault, forms, store=store, consultant="J. de Vries")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "p")
-        await pilot.pause()
+        screen = await wait_for_screen(pilot, PipScreen)
         await pilot.press("f6")
-        await pilot.pause()
+        await wait_for_screen(pilot, ReasonDialog)
         await type_text(pilot, "Leerbaarheid blijkt lager")
         await pilot.press("enter")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, PipScreen) and screen.editable
+        await wait_until(pilot, lambda: screen.editable, "the new draft to open")
+        assert app.screen is screen
         await pilot.press("enter", "down", "enter")  # B1-route -> Onderwijsroute -> ...
         await pilot.press("enter", "down", "enter")  # ... -> Z-route
         await pilot.press("tab", "tab")
-        await type_text(pilot, "Toets en praktijk wijzen op de Z-route")
-        await pilot.pause(0.6)
+        reason = "Toets en praktijk wijzen op de Z-route"
+        await type_text(pilot, reason)
+        await wait_until(
+            pilot, lambda: reason in str(pips.versions(case.id)[-1].content), "the saved draft"
+        )
         await pilot.press("f4")
-        await pilot.pause()
-        assert isinstance(app.screen, PipReviewScreen), screen.missing()
+        review = await wait_for_screen(pilot, PipReviewScreen)
         await type_text(pilot, "Route Wissel")
         await pilot.press("f9")
-        await pilot.pause()
-        assert isinstance(app.screen, PipReviewScreen)  # refused: no confirmation asked
-        messages = [n.message for n in app._notifications]
-        assert any("1,5 jaar" in m and "11-07-2026" in m for m in messages)
+
+        def refused() -> bool:
+            messages = [n.message for n in app._notifications]
+            return any("1,5 jaar" in m and "11-07-2026" in m for m in messages)
+
+        await wait_until(pilot, refused, "the refusal naming the 1,5 jaar and 11-07-2026")
+        shown: object = app.screen
+        assert shown is review  # refused: no confirmation asked
     versions = pips.versions(case.id)
     assert [(v.number, v.status) for v in versions] == [(1, "set"), (2, "draft")]
     assert PipContent.model_validate(versions[1].content).leerroute == "z"

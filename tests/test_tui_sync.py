@@ -24,7 +24,7 @@ from inburgering_tui.tui.app import InburgeringApp
 from inburgering_tui.tui.screens.office_case import OfficeCaseScreen
 
 from .conftest import PASSPHRASE, TODAY
-from .pilot import SIZE, type_text
+from .pilot import SIZE, type_text, wait_for_screen
 from .sync_helpers import KEYS, export, make_laptop, make_office_home
 
 pytestmark = pytest.mark.usefixtures("isolated")
@@ -131,9 +131,8 @@ async def test_the_back_office_imports_filters_and_resolves_a_conflict(
         assert table.row_count == 1
         assert "met conflict" in str(app.screen.query_one("#case-count").render())
         await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, OfficeCaseScreen)
-        assert "azc_location" in str(app.screen.query_one("#conflict").render())
+        office_case = await wait_for_screen(pilot, OfficeCaseScreen)
+        assert "azc_location" in str(office_case.query_one("#conflict").render())
         await pilot.press("o")
         await pilot.press("shift+tab", "enter")  # the dialog starts on "no"
         await pilot.pause()

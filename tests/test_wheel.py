@@ -212,7 +212,13 @@ store.close()
 async def follow():
     app = FollowApp(vault, forms, settings, "ar", store=vault.unlock("{passphrase}", read_only=True))
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause(0.3)
+        # Wait for the view to show the question, not for a fixed time.
+        deadline = asyncio.get_running_loop().time() + 10
+        while not app.screen.query("#follow-prompt") or not app.screen.query_one(
+            "#follow-prompt", ScriptText
+        ).text:
+            assert asyncio.get_running_loop().time() < deadline, "the follow view stayed empty"
+            await pilot.pause()
         title = str(app.screen.query_one("#follow-title").render())
         return app.screen.query_one("#follow-prompt", ScriptText).text, title
 

@@ -150,8 +150,32 @@ def encrypt(content: bytes, recipient: x509.Certificate) -> bytes:
     )
 
 
+def _plain_envelope(enveloped_der: bytes) -> bool:
+    """Whether the envelope is the one ``encrypt`` writes: versions 0, content type data.
+
+    No key and no signature protects these fields (decryption ignores them), so a file changed
+    there opens to the same content; it is damaged all the same, and refused like any other.
+    """
+    try:
+        info = cms.ContentInfo.load(enveloped_der, strict=True)
+        envelope = info["content"]
+        return bool(
+            info["content_type"].native == "enveloped_data"
+            and envelope["version"].native == "v0"
+            and all(
+                recipient.name == "ktri" and recipient.chosen["version"].native == "v0"
+                for recipient in envelope["recipient_infos"]
+            )
+            and envelope["encrypted_content_info"]["content_type"].native == "data"
+        )
+    except Exception:  # asn1crypto raises many kinds on damaged input
+        return False
+
+
 def decrypt(enveloped_der: bytes, identity: Identity) -> bytes:
     try:
+        if not _plain_envelope(enveloped_der):
+            raise ValueError("not the envelope this program writes")
         return pkcs7.pkcs7_decrypt_der(enveloped_der, identity.certificate, identity.key, [])
     except Exception as exc:  # any bytes may arrive: every failure is a refusal, not a crash
         text = str(exc).lower()
