@@ -69,6 +69,10 @@ async def test_case_list_shows_next_deadline_in_colour_and_filters(
         }
         assert "T1" in str(cells["Aa, Laat"]) and "red" in str(cells["Aa, Laat"].style)
         assert "01-12-2026" in str(cells["Bb, Bijna"]) and "yellow" in str(cells["Bb, Bijna"].style)
+        # Not colour alone: the cell says it in words too.
+        assert str(cells["Aa, Laat"]).endswith("· te laat")
+        assert str(cells["Bb, Bijna"]).endswith("· binnenkort")
+        assert "·" not in str(cells["Cc, Rustig"])
         assert "red" not in str(cells["Cc, Rustig"].style) and "yellow" not in str(
             cells["Cc, Rustig"].style
         )

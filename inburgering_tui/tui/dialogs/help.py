@@ -41,8 +41,7 @@ class HelpDialog(AppModal[None]):
             )
         parts.append("## " + _("Toetsen"))
         rows = ["| " + _("Sneltoets") + " | " + _("Wat het doet") + " |", "|---|---|"]
-        # Actions a screen inherits but never offers (the back office's view of a case) stay out.
-        seen = set(getattr(self.target, "NEVER_OFFERED", ()))
+        seen: set[str] = set()
         for _node, binding, enabled, _tip in self.target.active_bindings.values():
             # Only the app's own bindings: they have ids and translated descriptions.
             if binding.id and binding.description and binding.action not in seen:

@@ -1,84 +1,105 @@
 """The back office: every case from every consultant with its next deadline, filters for overdue
-work, conflicts and one consultant, bundle import, and the CSV for the municipal case system."""
+work, conflicts and one consultant, bundle import, and the CSV for the municipal case system.
+
+It shows the same table of cases as the consultant's list and binds only its own keys: no new
+case, no bundle to write, no receipt to read."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.widgets import Header, Input
 
-from inburgering_tui.domain.deadlines import LocalPractice
 from inburgering_tui.i18n.catalogs import _
 from inburgering_tui.i18n.markers import N_
-from inburgering_tui.overview import CaseOverview
 from inburgering_tui.services.conflicts import conflicted_cases
-from inburgering_tui.tui.screens.case_list import CaseListScreen
+from inburgering_tui.tui.base import AppScreen
+from inburgering_tui.tui.footer import KeyHints
+from inburgering_tui.tui.widgets.case_table import CaseFlag, CaseTable
 
-CONFLICTS = "conflicts"
+CONFLICTS = CaseFlag(
+    key="conflicts",
+    column=N_("Conflict"),
+    word=N_("conflict"),
+    filter_label=N_("met conflict"),
+    read=conflicted_cases,
+)
+# Letter keys that type into the search box while it has the focus.
+LETTER_ACTIONS = (
+    "import_bundles", "cycle_consultant", "export_csv", "search", "cycle_sort", "cycle_filter",
+)  # fmt: skip
 
 
-class BackOfficeScreen(CaseListScreen):
-    FILTERS = ("all", "overdue", "due_soon", CONFLICTS)
-    # The laptop's own actions (new case, bundle, receipt) are not the back office's.
-    NEVER_OFFERED = ("new_case", "export_bundle", "read_receipt")
+class BackOfficeScreen(AppScreen[None]):
     BINDINGS = [
         Binding("i", "import_bundles", N_("Bundels importeren"), id="office.import"),
+        Binding("slash", "search", N_("Zoeken"), id="cases.search"),
+        Binding("s", "cycle_sort", N_("Sorteren"), id="cases.sort"),
         Binding("f", "cycle_filter", N_("Filter"), id="office.filter"),
         Binding("k", "cycle_consultant", N_("Consulent"), id="office.consultant"),
         Binding("x", "export_csv", N_("CSV voor zaaksysteem"), id="office.csv"),
+        Binding("enter", "open_case", N_("Openen"), id="cases.open", show=False),
+        Binding("escape", "clear_search", N_("Zoekterm wissen"), id="cases.clear", show=False),
     ]
 
     def __init__(self) -> None:
-        super().__init__()
-        self.consultant: str | None = None
-        self._conflicted: set[str] = set()
+        super().__init__(id="office")
 
-    def column_labels(self) -> list[tuple[str, str]]:
-        return [*super().column_labels(), (_("Conflict"), "conflict")]
+    @property
+    def table(self) -> CaseTable:
+        return self.query_one(CaseTable)
 
-    def before_reload(self) -> None:
-        self._conflicted = conflicted_cases(self.app.require_store())
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield CaseTable(flag=CONFLICTS)
+        yield KeyHints()
 
-    def extra_cells(self, item: CaseOverview) -> list[Text]:
-        if item.case.id in self._conflicted:
-            return [Text(_("conflict"), style="bold magenta")]
-        return [Text("")]
+    def on_screen_resume(self) -> None:
+        # Also sent when the screen is first shown, and after a conflict was resolved.
+        self.table.reload()
 
-    def filter_labels(self) -> list[str]:
-        labels = [] if self.filter in ("all", CONFLICTS) else super().filter_labels()
-        if self.filter == CONFLICTS:
-            labels.append(_("met conflict"))
-        if self.consultant is not None:
-            labels.append(_("consulent {name}").format(name=self.consultant or "–"))
-        return labels
+    def refresh_language(self) -> None:
+        self.table.refresh_language()
 
-    def _passes(self, item: CaseOverview, today: date, practice: LocalPractice) -> bool:
-        if self.consultant is not None and item.case.consultant != self.consultant:
-            return False
-        if self.filter == CONFLICTS:
-            return item.case.id in self._conflicted
-        return super()._passes(item, today, practice)
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action in LETTER_ACTIONS and isinstance(self.focused, Input))
 
-    def action_cycle_consultant(self) -> None:
-        """All consultants, then each one in turn."""
-        store = self.app.require_store()
-        names: list[str | None] = [None, *sorted({c.consultant for c in store.list_cases()})]
-        position = names.index(self.consultant) if self.consultant in names else 0
-        self.consultant = names[(position + 1) % len(names)]
-        self.reload()
+    @on(CaseTable.Chosen)
+    def _chosen(self, event: CaseTable.Chosen) -> None:
+        self._open(event.case_id)
+
+    def action_open_case(self) -> None:
+        case_id = self.table.selected_id()
+        if case_id is not None:
+            self._open(case_id)
 
     def _open(self, case_id: str) -> None:
         from inburgering_tui.tui.screens.office_case import OfficeCaseScreen
 
         self.app.push_screen(OfficeCaseScreen(case_id))
 
+    def action_search(self) -> None:
+        self.table.focus_search()
+
+    def action_clear_search(self) -> None:
+        self.table.clear_search()
+
+    def action_cycle_sort(self) -> None:
+        self.table.cycle_sort()
+
+    def action_cycle_filter(self) -> None:
+        self.table.cycle_filter()
+
+    def action_cycle_consultant(self) -> None:
+        self.table.cycle_consultant()
+
     def action_import_bundles(self) -> None:
         from inburgering_tui.tui.dialogs.bundle_import import BundleImportDialog
 
         def imported(changed: bool | None) -> None:
             if changed:
-                self.reload()
+                self.table.reload()
 
         self.app.push_screen(BundleImportDialog(), imported)
 
@@ -99,14 +120,3 @@ class BackOfficeScreen(CaseListScreen):
                 out,
             )
         self.notify(_("{n} zaken geschreven naar {path}").format(n=count, path=path.resolve()))
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        from textual.widgets import Input
-
-        if action in self.NEVER_OFFERED:
-            return False
-        if action in ("import_bundles", "cycle_consultant", "export_csv") and isinstance(
-            self.focused, Input
-        ):
-            return False
-        return super().check_action(action, parameters)

@@ -1,5 +1,6 @@
-"""One case in the back office, read-only: what the case screen shows, plus every PIP version,
-the signed PDFs that arrived, and, when two laptops disagree, the conflict to resolve."""
+"""One case in the back office, read-only: the details the consultant's case screen shows too,
+every PIP version that arrived, and, when two laptops disagree, the conflict to resolve. Its keys
+are its own: resolve the conflict, write the intake report, save an attachment, go back."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from typing import Literal
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Static
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Header, Static
 
 from inburgering_tui.domain.pip import THEME_LABELS, PipContent, Theme
 from inburgering_tui.i18n.catalogs import _
@@ -16,35 +18,67 @@ from inburgering_tui.i18n.markers import N_
 from inburgering_tui.i18n.refusal import Refusal
 from inburgering_tui.services.conflicts import ConflictView, conflict_of, resolve
 from inburgering_tui.store.pip_repository import PipStore
+from inburgering_tui.store.repository import Store
+from inburgering_tui.tui.base import AppScreen
+from inburgering_tui.tui.footer import KeyHints
 from inburgering_tui.tui.labels import show_date
-from inburgering_tui.tui.screens.case import CaseScreen
+from inburgering_tui.tui.widgets.case_details import CaseDetails
 
 
-class OfficeCaseScreen(CaseScreen):
-    editable = False
-    # Read-only: the consultant's editing actions are off here.
-    NEVER_OFFERED = (
-        "intake", "edit", "add_member", "add_conversation", "remove_conversation", "invitation",
-        "pip", "progress_talk", "add_attachment", "remove_attachment",
-    )  # fmt: skip
+class OfficeCaseScreen(AppScreen[None]):
     BINDINGS = [
         Binding("h", "keep_current", N_("Conflict: huidige houden"), id="office.keep"),
         Binding("o", "take_incoming", N_("Conflict: andere versie overnemen"), id="office.take"),
+        Binding("r", "intake_report", N_("Verslag intake"), id="case.intake_report"),
+        Binding("w", "save_attachment", N_("Bijlage opslaan"), id="case.attachment_save"),
+        Binding("escape", "back", N_("Terug"), id="case.back"),
     ]
 
-    conflict: ConflictView | None = None
+    def __init__(self, case_id: str) -> None:
+        super().__init__(id="office-case")
+        self.case_id = case_id
+        self.conflict: ConflictView | None = None
 
-    def more_sections(self) -> ComposeResult:
-        yield Static(_("PIP-versies"), classes="section-title")
-        yield DataTable(id="pip-versions", cursor_type="row")
-        yield Static(_("Conflict"), classes="section-title", id="conflict-title")
-        yield Static("", id="conflict", markup=False)
+    @property
+    def details(self) -> CaseDetails:
+        return self.query_one(CaseDetails)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll():
+            yield CaseDetails(self.case_id, pip_key=False)
+            yield Static(_("PIP-versies"), classes="section-title")
+            yield DataTable(id="pip-versions", cursor_type="row")
+            yield Static(_("Conflict"), classes="section-title", id="conflict-title")
+            yield Static("", id="conflict", markup=False)
+        yield KeyHints()
+
+    def on_screen_resume(self) -> None:
+        # Also sent when the screen is first shown: one load, not two.
+        self.reload()
+
+    def refresh_language(self) -> None:
+        self.call_later(self._relabel)
+
+    async def _relabel(self) -> None:
+        await self.recompose()
+        self.reload()
 
     def reload(self) -> None:
-        super().reload()
         store = self.app.store
-        if store is None or store.get_case(self.case_id) is None:
+        if store is None:
             return
+        if not self.details.show():
+            self.dismiss()
+            return
+        self._show_pip_versions(store)
+        # Read once per reload: check_action runs on every key and refresh.
+        self.conflict = conflict = conflict_of(store, self.case_id)
+        self.query_one("#conflict-title", Static).display = conflict is not None
+        self.query_one("#conflict", Static).update(self._describe(conflict) if conflict else "")
+        self.refresh_bindings()
+
+    def _show_pip_versions(self, store: Store) -> None:
         table = self.query_one("#pip-versions", DataTable)
         table.clear(columns=True)
         table.add_columns(_("Versie"), _("Status"), _("Dagtekening"), _("Reden"), _("Afspraken"))
@@ -59,14 +93,29 @@ class OfficeCaseScreen(CaseScreen):
                     f"{_(THEME_LABELS[theme])} {len(content.of_theme(theme))}" for theme in Theme
                 ),
             )
-        # Read once per reload: check_action runs on every key and refresh.
-        self.conflict = conflict = self._conflict()
-        self.query_one("#conflict-title", Static).display = conflict is not None
-        self.query_one("#conflict", Static).update(self._describe(conflict) if conflict else "")
-        self.refresh_bindings()
 
-    def _conflict(self) -> ConflictView | None:
-        return conflict_of(self.app.require_store(), self.case_id)
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("keep_current", "take_incoming"):
+            return self.conflict is not None
+        if action == "save_attachment":
+            details = self.query_one_optional(CaseDetails)  # absent while (re)composing
+            return bool(details and details.attachments) or None  # shown, greyed, if none
+        return True
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_intake_report(self) -> None:
+        from inburgering_tui.tui.dialogs.intake_report import IntakeReportDialog
+
+        self.app.push_screen(IntakeReportDialog(self.case_id))
+
+    def action_save_attachment(self) -> None:
+        from inburgering_tui.tui.dialogs.attachment_save import AttachmentSaveDialog
+
+        attachment = self.details.selected_attachment()
+        if attachment is not None:
+            self.app.push_screen(AttachmentSaveDialog(attachment))
 
     def _describe(self, conflict: ConflictView) -> str:
         changed = conflict.differing_parts
@@ -83,13 +132,6 @@ class OfficeCaseScreen(CaseScreen):
                 _("h: huidige versie houden · o: andere versie overnemen"),
             ]
         )
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in self.NEVER_OFFERED:
-            return False
-        if action in ("keep_current", "take_incoming"):
-            return self.conflict is not None
-        return super().check_action(action, parameters)
 
     def action_keep_current(self) -> None:
         self._resolve("current", _("De huidige versie houden? De andere blijft bewaard."))
