@@ -12,11 +12,11 @@ from typing import Any, TypeVar
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, ProgressBar
 
 from inburgering_tui.i18n.catalogs import _
 from inburgering_tui.i18n.markers import N_
+from inburgering_tui.tui.base import AppModal
 from inburgering_tui.tui.widgets.field import hold_input
 from inburgering_tui.tui.work import WorkScreen
 
@@ -50,7 +50,7 @@ class WorkStatus(Vertical):
         self.query_one(Label).update(text)
 
 
-class WorkerDialog(WorkScreen[ResultT], ModalScreen[ResultT]):
+class WorkerDialog(WorkScreen[ResultT], AppModal[ResultT]):
     """Subclasses compose one ``WorkStatus``, call ``start_work`` and say in ``outcome`` what
     the dialog is dismissed with."""
 
