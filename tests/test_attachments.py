@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from inburgering_tui.i18n.refusal import Refusal
 from inburgering_tui.store.attachment_repository import AttachmentRefused, AttachmentStore
 from inburgering_tui.store.repository import Store
 from inburgering_tui.store.vault import Vault
+from inburgering_tui.tui.app import InburgeringApp
 from inburgering_tui.tui.dialogs.attachment_add import AttachmentAddDialog
 from inburgering_tui.tui.dialogs.attachment_save import AttachmentSaveDialog
 from inburgering_tui.tui.screens.case import CaseScreen
@@ -54,8 +56,10 @@ def _case(store: Store) -> str:
 @pytest.mark.parametrize(
     ("make", "kind"), [(real_pdf, PDF), (real_jpeg, JPEG), (real_png, PNG)], ids=str
 )
-def test_real_documents_are_recognised_by_their_content(make: object, kind: str) -> None:
-    assert content_type(make()) == kind  # type: ignore[operator]
+def test_real_documents_are_recognised_by_their_content(
+    make: Callable[[], bytes], kind: str
+) -> None:
+    assert content_type(make()) == kind
 
 
 def test_a_pdf_name_on_a_text_file_is_refused_and_a_png_named_pdf_is_a_png(
@@ -78,8 +82,10 @@ def test_a_pdf_name_on_a_text_file_is_refused_and_a_png_named_pdf_is_a_png(
     [(real_png, "PNG"), (real_jpeg, "JPEG"), (real_pdf, "PDF")],
     ids=["png", "jpeg", "pdf"],
 )
-def test_a_truncated_document_is_refused(make: object, kind: str, store: Store) -> None:
-    data = make()  # type: ignore[operator]
+def test_a_truncated_document_is_refused(
+    make: Callable[[], bytes], kind: str, store: Store
+) -> None:
+    data = make()
     case_id = _case(store)
     for cut in (data[: len(data) // 2], data[:-7]):
         with pytest.raises(AttachmentRefused, match=f"begint als {kind}, maar is afgebroken"):
@@ -217,8 +223,8 @@ def test_the_commands_refuse_bad_files_with_the_reason(
 # -- the case screen, by keys --------------------------------------------------------------------
 
 
-def _table_rows(app: object) -> int:
-    return app.screen.query_one("#attachments", DataTable).row_count  # type: ignore[attr-defined, no-any-return]
+def _table_rows(app: InburgeringApp) -> int:
+    return app.screen.query_one("#attachments", DataTable).row_count
 
 
 async def test_the_case_screen_attaches_saves_and_removes_by_keys_and_survives_a_lock(
