@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from inburgering_tui.domain.attachments import EXTENSIONS
@@ -54,8 +55,12 @@ def attach_file(
     max_bytes: int,
     label: str = "",
     question_id: str | None = None,
+    checkpoint: Callable[[], None] = lambda: None,
 ) -> Attachment:
-    """Attach the file at ``path`` to the case, or to one question of ``form``."""
+    """Attach the file at ``path`` to the case, or to one question of ``form``.
+
+    ``checkpoint`` is called once the file is read, before the store changes; it raises to
+    stop there, with nothing stored."""
     question = None
     if question_id:
         if form.question(question_id) is None:
@@ -64,6 +69,7 @@ def attach_file(
             )
         question = (form.id, question_id)
     data = read_limited(path, max_bytes)
+    checkpoint()
     return AttachmentStore(store).add(
         case_id,
         data,
@@ -79,11 +85,17 @@ def default_name(attachment: Attachment) -> str:
     return f"bijlage-{attachment.id[:12]}{EXTENSIONS.get(attachment.content_type, '')}"
 
 
-def save_attachment(store: Store, attachment_id: str, out: Path) -> Path:
+def save_attachment(
+    store: Store, attachment_id: str, out: Path, *, checkpoint: Callable[[], None] = lambda: None
+) -> Path:
     """Write the attachment to ``out`` (a file, or a folder to write the default name into),
-    mode 0600, through a temporary file so no half-written copy is ever left behind."""
+    mode 0600, through a temporary file so no half-written copy is ever left behind.
+
+    ``checkpoint`` is called once the content is read, before anything is written; it raises
+    to stop there, with no file and no audit event."""
     attachments = AttachmentStore(store)
     attachment, data = attachments.content(attachment_id)
+    checkpoint()
     target = out / default_name(attachment) if out.is_dir() else out
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -138,6 +138,7 @@ async def answer_whole_intake(
     from inburgering_tui.tui.dialogs.domain_summary import DomainSummaryDialog
 
     screen = pilot.app.screen
+    assert isinstance(screen, IntakeScreen), type(screen).__name__
     asked: list[str] = []
     for _ in range(limit):
         question = shown_question(screen)
@@ -148,6 +149,6 @@ async def answer_whole_intake(
         if isinstance(pilot.app.screen, DomainSummaryDialog):
             await pilot.press("pagedown")
             await pilot.pause()
-        if screen.question is question and screen.section is section:  # type: ignore[attr-defined]
+        if screen.question is question and screen.section is section:
             return asked  # going on from the last question leaves the consultant there
     raise AssertionError("the intake did not end")

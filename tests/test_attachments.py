@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,9 @@ from inburgering_tui.i18n.refusal import Refusal
 from inburgering_tui.store.attachment_repository import AttachmentRefused, AttachmentStore
 from inburgering_tui.store.repository import Store
 from inburgering_tui.store.vault import Vault
+from inburgering_tui.tui.app import InburgeringApp
 from inburgering_tui.tui.dialogs.attachment_add import AttachmentAddDialog
+from inburgering_tui.tui.dialogs.attachment_save import AttachmentSaveDialog
 from inburgering_tui.tui.screens.case import CaseScreen
 from inburgering_tui.tui.screens.unlock import UnlockScreen
 
@@ -30,6 +33,7 @@ from .documents import real_jpeg, real_pdf, real_png
 from .pilot import SIZE, make_app, type_text
 from .test_cli import run
 from .test_tui_intake import unlock
+from .work_gate import Gate, until_ended
 
 MIB = 1024**2
 PERSON = {
@@ -52,8 +56,10 @@ def _case(store: Store) -> str:
 @pytest.mark.parametrize(
     ("make", "kind"), [(real_pdf, PDF), (real_jpeg, JPEG), (real_png, PNG)], ids=str
 )
-def test_real_documents_are_recognised_by_their_content(make: object, kind: str) -> None:
-    assert content_type(make()) == kind  # type: ignore[operator]
+def test_real_documents_are_recognised_by_their_content(
+    make: Callable[[], bytes], kind: str
+) -> None:
+    assert content_type(make()) == kind
 
 
 def test_a_pdf_name_on_a_text_file_is_refused_and_a_png_named_pdf_is_a_png(
@@ -76,8 +82,10 @@ def test_a_pdf_name_on_a_text_file_is_refused_and_a_png_named_pdf_is_a_png(
     [(real_png, "PNG"), (real_jpeg, "JPEG"), (real_pdf, "PDF")],
     ids=["png", "jpeg", "pdf"],
 )
-def test_a_truncated_document_is_refused(make: object, kind: str, store: Store) -> None:
-    data = make()  # type: ignore[operator]
+def test_a_truncated_document_is_refused(
+    make: Callable[[], bytes], kind: str, store: Store
+) -> None:
+    data = make()
     case_id = _case(store)
     for cut in (data[: len(data) // 2], data[:-7]):
         with pytest.raises(AttachmentRefused, match=f"begint als {kind}, maar is afgebroken"):
@@ -215,8 +223,8 @@ def test_the_commands_refuse_bad_files_with_the_reason(
 # -- the case screen, by keys --------------------------------------------------------------------
 
 
-def _table_rows(app: object) -> int:
-    return app.screen.query_one("#attachments", DataTable).row_count  # type: ignore[attr-defined, no-any-return]
+def _table_rows(app: InburgeringApp) -> int:
+    return app.screen.query_one("#attachments", DataTable).row_count
 
 
 async def test_the_case_screen_attaches_saves_and_removes_by_keys_and_survives_a_lock(
@@ -309,6 +317,118 @@ async def test_the_case_screen_attaches_saves_and_removes_by_keys_and_survives_a
     actions = [e.action for e in store.audit_events(case_id) if e.action.startswith("attach")]
     store.close()
     assert actions == ["attachment.add", "attachment.save", "attachment.remove"]
+
+
+async def test_the_app_does_not_lock_while_a_file_is_checked_and_locks_once_it_is_attached(
+    vault: Vault, forms: dict[str, Form], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Locking closes the store: the dialog would be left "checking" with its work broken."""
+    store = vault.create(PASSPHRASE)
+    case_id = _case(store)
+    scan = tmp_path / "verblijfsvergunning (Ṣāliḥ).pdf"
+    scan.write_bytes(real_pdf("Verblijfsvergunning"))
+    held = Gate()  # read and checked, not yet stored
+    held.install(monkeypatch, AttachmentAddDialog)
+    app = make_app(vault, forms, store=store, idle_lock_minutes=0.02)  # 1.2 s idle
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "b")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, AttachmentAddDialog)
+        dialog.query_one("#path", Input).value = str(scan)
+        await pilot.press("ctrl+s")
+        await held.wait_reached()
+        await pilot.pause(2.5)  # well past the idle time, no key pressed
+        assert app.screen is dialog and app.store is not None
+        assert "Bestand controleren..." in str(dialog.query_one("#attach-state").render())
+        held.release.set()
+        await until_ended(pilot)
+        assert isinstance(app.screen, CaseScreen) and _table_rows(app) == 1
+        [attachment] = AttachmentStore(app.require_store()).list(case_id)
+        assert attachment.original_name == scan.name
+        await pilot.pause(2.5)  # the work has ended: now idle time locks the app
+        assert isinstance(app.screen, UnlockScreen) and app.store is None
+
+
+async def test_esc_stops_adding_and_saving_before_anything_is_stored_or_written(
+    vault: Vault, forms: dict[str, Form], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = vault.create(PASSPHRASE)
+    case_id = _case(store)
+    jpeg = real_jpeg(seed=3)
+    scan = tmp_path / "Diploma (Nasser-Aydın).jpg"
+    scan.write_bytes(jpeg)
+    adding, saving = Gate(), Gate()
+    adding.install(monkeypatch, AttachmentAddDialog)
+    saving.install(monkeypatch, AttachmentSaveDialog)
+    exports = tmp_path / "exports"
+    app = make_app(vault, forms, store=store, exports_dir=exports)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "b")
+        await pilot.pause()
+        add = app.screen
+        assert isinstance(add, AttachmentAddDialog)
+        add.query_one("#path", Input).value = str(scan)
+        await pilot.press("tab")
+        await type_text(pilot, "diploma (taalcafé)")
+        await pilot.press("enter")
+        await adding.wait_reached()
+        assert add.query_one("#path", Input).disabled  # a second Enter starts nothing
+        await pilot.press("escape")
+        await pilot.pause()
+        assert add.busy and app.screen is add  # stops at its checkpoint, still open till then
+        adding.release.set()
+        await until_ended(pilot)
+        assert str(add.query_one("#attach-state").render()) == "Gestopt: er is niets toegevoegd."
+        assert AttachmentStore(app.require_store()).list(case_id) == []
+        # What was typed is kept and takes input again: Ctrl+S now adds it.
+        assert add.query_one("#path", Input).value == str(scan)
+        assert add.query_one("#label", Input).value == "diploma (taalcafé)"
+        assert add.query_one("#path", Input).has_focus
+        await pilot.press("ctrl+s")
+        await until_ended(pilot)
+        assert isinstance(app.screen, CaseScreen) and _table_rows(app) == 1
+
+        # Saving out, stopped before the file is written.
+        await pilot.press("w")
+        await pilot.pause()
+        save = app.screen
+        assert isinstance(save, AttachmentSaveDialog)
+        await pilot.press("enter")
+        await saving.wait_reached()
+        await pilot.press("escape")
+        saving.release.set()
+        await until_ended(pilot)
+        assert str(save.query_one("#save-state").render()) == (
+            "Gestopt: er is geen bestand geschreven."
+        )
+        assert not exports.exists() or list(exports.iterdir()) == []  # not even a .partial
+
+        # A path that cannot be written: said under it, in words; the path can be fixed.
+        blocker = tmp_path / "geen-map"
+        blocker.write_text("een bestand, geen map")
+        out = save.query_one("#out", Input)
+        default = out.value
+        out.value = str(blocker / "diploma.jpg")
+        await pilot.press("enter")
+        await until_ended(pilot)
+        error = str(save.query_one("#field-out .field-error", Label).render())
+        assert error.startswith("Niet opgeslagen: De bijlage kon niet worden weggeschreven")
+        assert str(save.query_one("#save-state").render()) == ""
+        assert not out.disabled and out.has_focus
+        out.value = default
+        await pilot.press("enter")
+        await until_ended(pilot)
+        assert "Opgeslagen" in str(save.query_one("#save-state").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CaseScreen)
+    [written] = exports.iterdir()
+    assert written.read_bytes() == jpeg and written.name == Path(default).name
+    store = vault.unlock(PASSPHRASE)
+    actions = [e.action for e in store.audit_events(case_id) if e.action.startswith("attach")]
+    store.close()
+    assert actions == ["attachment.add", "attachment.save"]  # one of each: the stops left none
 
 
 async def test_without_attachments_save_and_remove_are_not_offered(

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from textual.widgets import ProgressBar
+from textual.widgets import Label, OptionList, ProgressBar
 
 from inburgering_tui.domain.case_rules import age_on
 from inburgering_tui.domain.forms import Form
@@ -308,3 +308,55 @@ async def test_the_dialog_says_why_a_report_failed_and_may_try_again(
         assert "kon niet worden gemaakt" in state and "niet schrijven" in state
         choices = app.screen.query_one("#report-kind")
         assert not choices.disabled and choices.has_focus  # the consultant may try again
+
+
+async def test_esc_stops_the_report_before_it_is_written_and_the_next_one_is_made(
+    isolated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from inburgering_tui.domain.form_loader import load_forms
+    from inburgering_tui.settings import default_forms_dir
+    from inburgering_tui.tui.dialogs.intake_report import IntakeReportDialog
+
+    from .pilot import SIZE, make_app
+    from .work_gate import Gate, until_ended
+
+    exports = tmp_path / "exports"
+    monkeypatch.setenv("INBURGERING_EXPORTS_DIR", str(exports))
+    held = Gate(at=1)  # rendered, not yet written: the last moment it can stop
+    held.install(monkeypatch, IntakeReportDialog)
+    forms = load_forms(default_forms_dir())
+    case_id = _case(isolated, forms["brede-intake"])
+    vault = Vault(isolated)
+    app = make_app(vault, forms, store=vault.unlock(PASSPHRASE))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "r")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, IntakeReportDialog)
+        await pilot.press("enter")
+        await held.wait_reached()
+        state = dialog.query_one("#report-state", Label)
+        assert str(state.render()) == "PDF maken... Esc: stoppen."
+        assert dialog.query_one("#report-kind", OptionList).disabled  # Enter starts nothing
+        await pilot.press("escape")
+        await pilot.pause()
+        assert dialog.busy and app.screen is dialog  # it stops at its checkpoint, not before
+        held.release.set()
+        await until_ended(pilot)
+        assert str(state.render()) == "Gestopt: er is geen PDF gemaakt."
+        assert not exports.exists() or list(exports.iterdir()) == []
+        actions = [e.action for e in app.require_store().audit_events(case_id)]
+        assert "export.intake_report" not in actions
+
+        # The choice is back and takes Enter: the copy without health data is made.
+        choices = dialog.query_one("#report-kind", OptionList)
+        assert not choices.disabled and choices.has_focus
+        await pilot.press("down", "enter")
+        await until_ended(pilot)
+        assert str(state.render()).startswith("Klaar: ")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, IntakeReportDialog)
+        events = [(e.action, e.subject) for e in app.require_store().audit_events(case_id)]
+    assert [p.name for p in exports.iterdir()] == [f"intake-{case_id[:8]}-zonder-gezondheid.pdf"]
+    assert events[-1] == ("export.intake_report", "without_health")

@@ -92,8 +92,8 @@ async def test_ui_language_switches_mid_intake_keeping_answers_and_place(
         # The interpreter's column stays Arabic, right-to-left, under an English UI.
         interview = screen.query_one("#interview-prompt", ScriptText)
         assert interview.language == "ar"
-        assert not screen.question.consultant_only  # type: ignore[attr-defined]
-        assert interview.text == translator("ar")(screen.question.prompt)  # type: ignore[attr-defined]
+        assert not shown_question(screen).consultant_only
+        assert interview.text == translator("ar")(shown_question(screen).prompt)
 
 
 async def _arabic_or_tigrinya_screen(
@@ -109,7 +109,7 @@ async def _arabic_or_tigrinya_screen(
         # the person's (procedure, COA handover, then the family).
         await pilot.press("ctrl+down", "ctrl+down")
         await pilot.pause()
-        assert person_view(app.screen.question) is not None  # type: ignore[attr-defined]
+        assert person_view(shown_question(app.screen)) is not None
         widget = app.screen.query_one("#interview-prompt", ScriptText)
         rows = _screen_rows(app)
         region = widget.content_region

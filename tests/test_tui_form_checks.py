@@ -4,7 +4,9 @@ and the interpreter's column showing only what the person may see."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
+from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from inburgering_tui.domain.audience import CONSULTANT_ONLY
@@ -14,10 +16,10 @@ from inburgering_tui.store.vault import Vault
 from inburgering_tui.tui.widgets.script_text import ScriptText
 
 from .conftest import PASSPHRASE, TODAY
-from .pilot import SIZE, make_app, type_text
+from .pilot import SIZE, make_app, shown_question, type_text
 
 
-def _text(screen, selector: str) -> str:  # type: ignore[no-untyped-def]
+def _text(screen: Screen[Any], selector: str) -> str:
     return str(screen.query_one(selector, Static).render())
 
 
@@ -44,7 +46,7 @@ async def test_a_child_count_that_differs_from_the_household_warns_but_is_saved(
         await pilot.press("enter", "i")
         await pilot.pause()
         screen = app.screen
-        assert screen.question.id == "gez_kinderen_thuis"  # type: ignore[attr-defined]
+        assert shown_question(screen).id == "gez_kinderen_thuis"
         assert _text(screen, "#answer-warnings") == ""
         await type_text(pilot, "3")
         await pilot.pause(0.6)  # the typed answer is committed after a short pause
@@ -53,7 +55,7 @@ async def test_a_child_count_that_differs_from_the_household_warns_but_is_saved(
         assert store.answers(case.id, intake_form.id)["gez_kinderen_thuis"].value == 3
         await pilot.press("enter")  # a warning never blocks
         await pilot.pause()
-        assert screen.question.id == "kinderen_0_6"  # type: ignore[attr-defined]
+        assert shown_question(screen).id == "kinderen_0_6"
         assert _text(screen, "#answer-warnings") == ""
         await pilot.press("pageup")
         await pilot.pause()
@@ -80,29 +82,28 @@ async def test_the_interpreter_column_never_shows_the_consultants_text(
     arabic = translator("ar")
 
     def columns() -> tuple[str, str, str]:
-        screen = app.screen
-        return tuple(  # type: ignore[return-value]
-            screen.query_one(f"#interview-{part}", ScriptText).text
-            for part in ("prompt", "help", "options")
-        )
+        def column(part: str) -> str:
+            return app.screen.query_one(f"#interview-{part}", ScriptText).text
+
+        return column("prompt"), column("help"), column("options")
 
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "i")
         await pilot.pause()
         screen = app.screen
         # The first question records that the person was told: the consultant's own.
-        first = screen.question  # type: ignore[attr-defined]
+        first = shown_question(screen)
         assert first.id == "proc_alleen_verteld" and first.consultant_only
         assert columns() == (arabic(CONSULTANT_ONLY), "", "")
         assert first.note in _text(screen, "#question-help")  # the consultant reads it
         await pilot.press("j", "enter")
         await pilot.pause()
         # Who is there: the consultant notes it; a partner is there, so the person is asked.
-        assert screen.question.id == "proc_aanwezig"  # type: ignore[attr-defined]
+        assert shown_question(screen).id == "proc_aanwezig"
         assert columns() == (arabic(CONSULTANT_ONLY), "", "")
         await pilot.press("2", "enter")
         await pilot.pause()
-        question = screen.question  # type: ignore[attr-defined]
+        question = shown_question(screen)
         assert question.id == "proc_aanwezig_akkoord" and not question.consultant_only
         prompt, help_text, options = columns()
         assert prompt == arabic(question.prompt) and prompt != question.prompt

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from inburgering_tui.domain.forms import Form
 from inburgering_tui.store.repository import Store
 from inburgering_tui.store.vault import Vault
+from inburgering_tui.tui.app import InburgeringApp
 from inburgering_tui.tui.dialogs.confirm import ConfirmDialog
 from inburgering_tui.tui.dialogs.conversation import ConversationDialog
 from inburgering_tui.tui.screens.case import CaseScreen
@@ -36,11 +38,11 @@ def _case(store: Store, languages: list[str], doelgroep: str = "gezinsmigrant") 
     return case.id
 
 
-def _details(app) -> str:  # type: ignore[no-untyped-def]
+def _details(app: InburgeringApp) -> str:
     return str(app.screen.query_one("#case-details", Static).render())
 
 
-async def _focus(pilot, widget_id: str, limit: int = 20) -> None:  # type: ignore[no-untyped-def]
+async def _focus(pilot: Pilot[None], widget_id: str, limit: int = 20) -> None:
     """Tab until the widget (or a part of it) has the focus, as a consultant would."""
     widget = pilot.app.screen.query_one(f"#{widget_id}")
     for _ in range(limit):

@@ -10,7 +10,6 @@ import asyncio
 import errno
 import threading
 from collections.abc import Callable
-from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,6 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.pilot import Pilot
 from textual.widgets import Input, ProgressBar
-from textual.worker import WorkerCancelled, WorkerFailed
 
 from inburgering_tui.domain.forms import Form
 from inburgering_tui.export.files import write_atomically
@@ -38,9 +36,9 @@ from inburgering_tui.tui.work import Job
 from .conftest import PASSPHRASE
 from .pilot import SIZE, make_app, type_text
 from .sync_helpers import KEYS, make_laptop
+from .work_gate import WAIT, Gate, until_ended
 
 Work = Callable[[Job, str], Any]
-WAIT = 20  # seconds: only ever reached when a test is broken
 
 
 class TryDialog(WorkerDialog[int]):
@@ -75,14 +73,6 @@ class TryDialog(WorkerDialog[int]):
 
 def _state(pilot: Pilot[None], name: str = "try") -> str:
     return str(pilot.app.screen.query_one(f"#{name}-state").render())
-
-
-async def _until_ended(pilot: Pilot[None]) -> None:
-    """Every worker has ended, whichever way (wait_for_complete raises on a failed one)."""
-    for worker in list(pilot.app.workers):
-        with suppress(WorkerFailed, WorkerCancelled):
-            await worker.wait()
-    await pilot.pause()
 
 
 async def _open(pilot: Pilot[None], dialog: WorkerDialog[Any]) -> None:
@@ -132,7 +122,7 @@ async def test_a_failing_worker_says_why_and_esc_closes_the_dialog(
         await _open(pilot, dialog)
         await type_text(pilot, "Nasser-Aydın")
         await pilot.press("enter")
-        await _until_ended(pilot)
+        await until_ended(pilot)
         state = _state(pilot)
         assert state == f"Het is niet gelukt: {said}"
         # What the work held (a name, an answer) never reaches the screen through an error.
@@ -161,10 +151,10 @@ async def test_after_a_failure_the_same_dialog_tries_again(
         await _open(pilot, dialog)
         await type_text(pilot, "Nasser-Aydın")
         await pilot.press("enter")
-        await _until_ended(pilot)
+        await until_ended(pilot)
         assert "onverwachte fout (ValueError)" in _state(pilot)
         await pilot.press("enter")  # the name is still there: Enter again
-        await _until_ended(pilot)
+        await until_ended(pilot)
         assert _state(pilot) == "Klaar: Nasser-Aydın"
         assert names == ["Nasser-Aydın", "Nasser-Aydın"]
         await pilot.press("escape")
@@ -187,13 +177,13 @@ async def test_a_pdf_that_cannot_be_written_is_said_and_made_once_the_disk_is_fi
     app = make_app(vault, forms, store=vault.unlock(PASSPHRASE), exports_dir=exports)
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, ExportPdfDialog(case_id, needs_key=False))
-        await _until_ended(pilot)
+        await until_ended(pilot)
         assert _state(pilot, "pdf") == (
             f"De PDF kon niet worden gemaakt: {exports}: is een bestand, geen map"
         )
         exports.unlink()
         await pilot.press("enter")
-        await _until_ended(pilot)
+        await until_ended(pilot)
         assert _state(pilot, "pdf").startswith("Klaar: ")
         await pilot.press("escape")
         await pilot.pause()
@@ -210,7 +200,7 @@ async def test_a_store_that_does_not_open_leaves_the_unlock_screen_usable(
         await pilot.pause()
         await type_text(pilot, PASSPHRASE)
         await pilot.press("enter")
-        await _until_ended(pilot)
+        await until_ended(pilot)
         screen = app.screen
         assert isinstance(screen, UnlockScreen) and not screen.busy
         said = str(screen.query_one("#unlock-error").render())
@@ -252,7 +242,7 @@ async def test_esc_stops_the_work_at_its_next_checkpoint_and_nothing_is_written(
         assert isinstance(app.screen, TryDialog) and dialog.busy
         assert _state(pilot) == "Stoppen na de lopende stap..."
         release.set()
-        await _until_ended(pilot)
+        await until_ended(pilot)
         assert _state(pilot) == "Gestopt: er is niets veranderd."
         assert not dialog.busy and not dialog.query_one(Input).disabled
         await pilot.press("escape")
@@ -285,7 +275,7 @@ async def test_esc_after_the_last_checkpoint_reports_the_work_as_done(
         assert await asyncio.to_thread(written.wait, WAIT)
         await pilot.press("escape")
         release.set()
-        await _until_ended(pilot)
+        await until_ended(pilot)
         assert _state(pilot) == "Klaar: Nasser-Aydın"
         assert isinstance(app.screen, TryDialog)
     assert out.read_text() == "Nasser-Aydın"
@@ -308,60 +298,40 @@ async def test_a_stop_asked_before_the_work_started_ends_it_unstarted(
         # No await between: the worker's task has not taken its first step.
         dialog.start_work(lambda job: work(job, ""), "Bezig...")
         dialog.stop_work()
-        await _until_ended(pilot)
+        await until_ended(pilot)
         assert _state(pilot) == "Gestopt: er is niets veranderd."
         assert not dialog.busy
     assert not ran.is_set()
 
 
-class GatedBundleExport(BundleExportDialog):
-    """The real bundle dialog, held at one of its checkpoints until the test lets it go on."""
-
-    def __init__(self, gate: int) -> None:
-        super().__init__()
-        self.gate = gate
-        self.reached, self.release = threading.Event(), threading.Event()
-
-    def start_work(self, work: Callable[[Job], Any], doing: str) -> None:
-        dialog = self
-
-        class GatedJob(Job):
-            passed = 0
-
-            def checkpoint(self) -> None:
-                if self.passed == dialog.gate:
-                    dialog.reached.set()
-                    dialog.release.wait(WAIT)
-                self.passed += 1
-                super().checkpoint()
-
-        def gated(job: Job) -> Any:
-            return work(GatedJob(job._worker, job._report))
-
-        super().start_work(gated, doing)
-
-
 @pytest.mark.parametrize("gate", [0, 3], ids=["first-checkpoint", "last-before-writing"])
 async def test_esc_stops_a_bundle_export_and_nothing_is_written_or_marked(
-    isolated: Path, tmp_path: Path, forms: dict[str, Form], intake_form: Form, gate: int
+    isolated: Path,
+    tmp_path: Path,
+    forms: dict[str, Form],
+    intake_form: Form,
+    gate: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     make_laptop(isolated, intake_form, cases=3)
     exports = tmp_path / "exports"
     vault = Vault(isolated)
     store = vault.unlock(PASSPHRASE)
     audit_before = len(store.audit_events())
-    dialog = GatedBundleExport(gate)
+    held = Gate(gate)
+    held.install(monkeypatch, BundleExportDialog)
+    dialog = BundleExportDialog()
     app = make_app(vault, forms, store=store, exports_dir=exports)
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, dialog)
         await type_text(pilot, KEYS)
         await pilot.press("enter")
-        assert await asyncio.to_thread(dialog.reached.wait, WAIT)
+        await held.wait_reached()
         await pilot.press("escape")
         await pilot.pause()
-        assert isinstance(app.screen, GatedBundleExport)
-        dialog.release.set()
-        await _until_ended(pilot)
+        assert app.screen is dialog
+        held.release.set()
+        await until_ended(pilot)
         assert _state(pilot, "bundle") == (
             "Gestopt: er is geen bundel gemaakt en er is niets veranderd."
         )
@@ -376,7 +346,7 @@ async def test_esc_stops_a_bundle_export_and_nothing_is_written_or_marked(
         assert key.value == "" and key.has_focus
         await type_text(pilot, KEYS)
         await pilot.press("enter")
-        await _until_ended(pilot)
+        await until_ended(pilot)
         assert _state(pilot, "bundle").startswith("Klaar: 3 zaken in ")
         await pilot.press("escape")
         await pilot.pause()
@@ -424,7 +394,7 @@ async def test_many_progress_posts_make_one_redraw_with_the_newest_value(
         # Block the UI thread while the worker posts: every post lands before any is handled.
         assert posted.wait(WAIT)
         release.set()
-        await _until_ended(pilot)
+        await until_ended(pilot)
         await pilot.pause(0.2)  # past the redraw timer, should it still be pending
         status = dialog.query_one(WorkStatus)
         assert dialog.wake_ups == 1  # 5000 posts, one wake-up of the screen

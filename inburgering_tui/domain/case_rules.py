@@ -17,7 +17,8 @@ class Doelgroep(StrEnum):
     OVERIGE_MIGRANT = "overige_migrant"
 
 
-DOELGROEP_LABELS = {
+# Keyed by code, as the store and the forms hold it: a Doelgroep is its code (StrEnum).
+DOELGROEP_LABELS: dict[str, str] = {
     Doelgroep.ASIELSTATUSHOUDER: N_("Asielstatushouder"),
     Doelgroep.GEZINSMIGRANT: N_("Gezinsmigrant"),
     Doelgroep.OVERIGE_MIGRANT: N_("Overige migrant"),

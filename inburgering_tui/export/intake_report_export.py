@@ -98,15 +98,20 @@ def export_intake_report(
     today: date,
     without_health: bool = False,
     progress: Callable[[float], None] = lambda _done: None,
+    checkpoint: Callable[[], None] = lambda: None,
 ) -> ReportResult:
+    """Render and write the report. ``checkpoint`` is called between steps until the file is
+    written; it raises to stop the work there, with nothing written or recorded."""
     report = gather(store, form, settings, case_id, today=today, without_health=without_health)
     progress(0.1)
+    checkpoint()
     try:
         pdf = render(report, lambda done: progress(0.1 + done))
     except FontsMissing as exc:
         raise ReportError(
             N_("De lettertypen voor de PDF ontbreken: {reason}"), reason=str(exc)
         ) from None
+    checkpoint()  # the last moment before the file is written
     path = out or settings.exports_dir / report_file_name(case_id, without_health=without_health)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -217,7 +217,7 @@ def _opening(report: IntakeReport, s: dict[str, ParagraphStyle]) -> list[Flowabl
         ("Naam", h.person_name),
         ("Geboortedatum", _day(h.date_of_birth)),
         ("V-nummer", h.v_nummer or "—"),
-        ("Doelgroep", DOELGROEP_LABELS.get(h.doelgroep, h.doelgroep)),  # type: ignore[call-overload]
+        ("Doelgroep", DOELGROEP_LABELS.get(h.doelgroep, h.doelgroep)),
         ("AZC-locatie", h.azc_location or "—"),
         ("Koppelingsdatum", _day(h.koppelingsdatum)),
         ("Kennisgeving DUO", _day(h.kennisgeving_date)),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 from inburgering_tui.domain.answers import format_date
 from inburgering_tui.domain.case_rules import (
@@ -27,7 +27,7 @@ def show_date(value: date | None) -> str:
 
 
 def doelgroep_label(code: str) -> str:
-    return _(cast("dict[str, str]", DOELGROEP_LABELS).get(code, code))  # keys are StrEnum
+    return _(DOELGROEP_LABELS.get(code, code))
 
 
 def sex_label(code: str) -> str:

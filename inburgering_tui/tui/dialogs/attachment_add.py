@@ -1,24 +1,25 @@
 """Attach a document to the case: a path, what it is, and (if it belongs to one) the intake
-question. A worker reads and checks the file; a refusal shows under the path and keeps every
-field as typed."""
+question. The dialog's work reads and checks the file (Esc stops it before the store changes); a
+refusal shows under the path and keeps every field as typed."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Input, Select, Static
 
 from inburgering_tui.attachment_files import attach_file
 from inburgering_tui.domain.forms import Form
 from inburgering_tui.i18n.catalogs import _
 from inburgering_tui.i18n.markers import N_
-from inburgering_tui.i18n.refusal import Refusal
-from inburgering_tui.tui.widgets.field import LabelledField, hold_input
+from inburgering_tui.services.records import Attachment
+from inburgering_tui.tui.dialogs.worker_dialog import WorkerDialog, WorkStatus
+from inburgering_tui.tui.widgets.field import LabelledField
 
 PROMPT_WIDTH = 48
 
@@ -35,21 +36,26 @@ def question_options(form: Form) -> list[tuple[str, str]]:
     return options
 
 
-class AttachmentAddDialog(ModalScreen[str | None]):
+class AttachmentAddDialog(WorkerDialog[str | None]):
     """Dismissed with the new attachment's id, or None when cancelled."""
 
     BINDINGS = [
-        Binding("escape", "dismiss(None)", N_("Annuleren"), id="dialog.cancel"),
+        # Esc as in every worker dialog, but said as what it does here: nothing is added.
+        Binding("escape", "stop_work", N_("Stoppen"), id="dialog.stop"),
+        Binding("escape", "close", N_("Annuleren"), id="dialog.cancel"),
         Binding("ctrl+s", "save", N_("Bewaren"), id="dialog.save", priority=True),
     ]
+    FAILURE_FIELD = "path"
+    WORK_FAILED = N_("Niet toegevoegd: {reason}")
+    WORK_STOPPED = N_("Gestopt: er is niets toegevoegd.")
 
     def __init__(self, case_id: str) -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.case_id = case_id
 
     def compose(self) -> ComposeResult:
-        form = self.app.intake_form  # type: ignore[attr-defined]
-        limit = self.app.settings.attachment_max_mib  # type: ignore[attr-defined]
+        form = self.app.intake_form
+        limit = self.app.settings.attachment_max_mib
         with Vertical(classes="dialog-box"):
             yield Static(_("Bijlage toevoegen"), classes="dialog-title")
             yield Static(
@@ -70,7 +76,7 @@ class AttachmentAddDialog(ModalScreen[str | None]):
                     id="question",
                 ),
             )
-            yield Label("", id="attach-state", markup=False)
+            yield WorkStatus("attach")
             yield Static(
                 _("Ctrl+S of Enter in de omschrijving: toevoegen · Esc: annuleren"), classes="hint"
             )
@@ -86,44 +92,39 @@ class AttachmentAddDialog(ModalScreen[str | None]):
     def _last_field(self) -> None:
         self.action_save()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "save":
+            return not self.busy  # greyed while the file is checked: a second one starts nothing
+        return super().check_action(action, parameters)
+
     def action_save(self) -> None:
+        if self.busy:
+            return
         raw = self.query_one("#path", Input).value.strip()
-        path_field = self.query_one("#field-path", LabelledField)
         if not raw:
-            path_field.show_error(_("Dit veld is verplicht."))
+            self.path_field.show_error(_("Dit veld is verplicht."))
             self.query_one("#path", Input).focus()
             return
-        path_field.show_error("")
+        self.path_field.show_error("")
         chosen = self.query_one("#question", Select).value
-        question = chosen if isinstance(chosen, str) else None
-        label = self.query_one("#label", Input).value
-        self.query_one("#attach-state", Label).update(_("Bestand controleren..."))
-        hold_input(self, True)
-        self._attach_worker(Path(raw).expanduser(), label, question)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="attach")
-    def _attach_worker(self, path: Path, label: str, question: str | None) -> None:
-        # Reading, hashing and storing megabytes in the encrypted store: off the UI thread.
+        # Everything the work needs is read here, on the UI thread.
         app = self.app
-        try:
-            attachment = attach_file(
-                app.require_store(),  # type: ignore[attr-defined]
-                app.intake_form,  # type: ignore[attr-defined]
-                self.case_id,
-                path,
-                max_bytes=app.settings.attachment_max_bytes,  # type: ignore[attr-defined]
-                label=label,
-                question_id=question,
-            )
-        except Refusal as refusal:
-            app.call_from_thread(self._refused, str(refusal))
-        else:
-            app.call_from_thread(self.dismiss, attachment.id)
-
-    def _refused(self, reason: str) -> None:
-        self.query_one("#attach-state", Label).update("")
-        hold_input(self, False)
-        self.query_one("#field-path", LabelledField).show_error(
-            _("Niet toegevoegd: {reason}").format(reason=reason)
+        attach = partial(
+            attach_file,
+            app.require_store(),
+            app.intake_form,
+            self.case_id,
+            Path(raw).expanduser(),
+            max_bytes=app.settings.attachment_max_bytes,
+            label=self.query_one("#label", Input).value,
+            question_id=chosen if isinstance(chosen, str) else None,
         )
-        self.query_one("#path", Input).focus()
+        # Reading, hashing and storing megabytes in the encrypted store: off the UI thread.
+        self.start_work(lambda job: attach(checkpoint=job.checkpoint), _("Bestand controleren..."))
+
+    def work_done(self, result: Attachment) -> None:
+        self.dismiss(result.id)
+
+    @property
+    def path_field(self) -> LabelledField:
+        return self.query_one("#field-path", LabelledField)

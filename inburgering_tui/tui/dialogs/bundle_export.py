@@ -46,13 +46,13 @@ class BundleExportDialog(WorkerDialog[BundleWritten | None]):
     @on(Input.Submitted, "#key")
     def _submitted(self, event: Input.Submitted) -> None:
         app = self.app
-        pki = app.vault.home / PKI_DIR  # type: ignore[attr-defined]
+        pki = app.vault.home / PKI_DIR
         export = partial(
             export_bundle,
-            app.require_store(),  # type: ignore[attr-defined]
+            app.require_store(),
             consultant_p12=pki / CONSULTANT_P12,
             key_passphrase=event.value,
-            out_dir=app.settings.exports_dir,  # type: ignore[attr-defined]
+            out_dir=app.settings.exports_dir,
             everything=self.query_one("#everything", Checkbox).value,
         )
 

@@ -69,14 +69,14 @@ class BundleImportDialog(WorkerDialog[bool]):
             self.query_one("#path", Input).focus()
             return
         app = self.app
-        pki = app.vault.home / PKI_DIR  # type: ignore[attr-defined]
+        pki = app.vault.home / PKI_DIR
         batch = partial(
             import_files,
-            app.require_store(),  # type: ignore[attr-defined]
+            app.require_store(),
             [path],
             office_p12=pki / BACKOFFICE_P12,
             passphrase=self.query_one("#key", Input).value,
-            receipts_dir=app.settings.exports_dir,  # type: ignore[attr-defined]
+            receipts_dir=app.settings.exports_dir,
         )
 
         def work(job: Job) -> list[FileOutcome]:

@@ -67,13 +67,13 @@ class ExportPdfDialog(WorkerDialog[Path | None]):
         app = self.app
         export = partial(
             export_pip,
-            app.require_store(),  # type: ignore[attr-defined]
-            app.intake_form,  # type: ignore[attr-defined]
-            app.settings,  # type: ignore[attr-defined]
+            app.require_store(),
+            app.intake_form,
+            app.settings,
             self.case_id,
-            home=app.vault.home,  # type: ignore[attr-defined]
+            home=app.vault.home,
             out=None,
-            today=app.today(),  # type: ignore[attr-defined]
+            today=app.today(),
             key_passphrase=lambda: passphrase,
         )
         # Rendering and signing take seconds: never on the UI thread.

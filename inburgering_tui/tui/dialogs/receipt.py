@@ -52,9 +52,9 @@ class ReceiptDialog(WorkerDialog[bool]):
             field.show_error(_("Dit bestand bestaat niet."))
             return
         field.show_error("")
-        pki = app.vault.home / PKI_DIR  # type: ignore[attr-defined]
-        store = app.require_store()  # type: ignore[attr-defined]
-        days = app.settings.sync_retention_days  # type: ignore[attr-defined]
+        pki = app.vault.home / PKI_DIR
+        store = app.require_store()
+        days = app.settings.sync_retention_days
 
         def work(job: Job) -> _Read:
             # Verifying the signature and certificate path takes a moment: off the UI thread.

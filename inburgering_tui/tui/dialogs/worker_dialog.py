@@ -1,8 +1,9 @@
-"""The base of every dialog that runs long work (PDF, bundle, import, receipt).
+"""The base of every dialog that runs long work (PDFs, bundles, import, receipt, attachments).
 
 Esc stops the work while it runs (at its next checkpoint, see ``tui.work``) and closes the
-dialog otherwise. A failure or a stop is said in the dialog's ``WorkStatus`` line and gives the
-fields back for another try; after success the dialog only closes.
+dialog otherwise. A failure or a stop is said in the dialog's ``WorkStatus`` line (an expected
+failure under the field it is about, when the dialog names one in ``FAILURE_FIELD``) and gives
+the fields back for another try; after success the dialog only closes.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from typing import Any, TypeVar
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, ProgressBar
 
 from inburgering_tui.i18n.catalogs import _
 from inburgering_tui.i18n.markers import N_
-from inburgering_tui.tui.widgets.field import hold_input
+from inburgering_tui.tui.base import AppModal
+from inburgering_tui.tui.failures import describe_failure
+from inburgering_tui.tui.widgets.field import LabelledField, hold_input
 from inburgering_tui.tui.work import WorkScreen
 
 ResultT = TypeVar("ResultT")
@@ -50,7 +52,7 @@ class WorkStatus(Vertical):
         self.query_one(Label).update(text)
 
 
-class WorkerDialog(WorkScreen[ResultT], ModalScreen[ResultT]):
+class WorkerDialog(WorkScreen[ResultT], AppModal[ResultT]):
     """Subclasses compose one ``WorkStatus``, call ``start_work`` and say in ``outcome`` what
     the dialog is dismissed with."""
 
@@ -58,6 +60,8 @@ class WorkerDialog(WorkScreen[ResultT], ModalScreen[ResultT]):
         Binding("escape", "stop_work", N_("Stoppen"), id="dialog.stop"),
         Binding("escape", "close", N_("Sluiten"), id="dialog.cancel"),
     ]
+
+    FAILURE_FIELD = ""  # the control id of a LabelledField that EXPECTED failures are said under
 
     def __init__(self) -> None:
         super().__init__(classes="dialog")
@@ -93,6 +97,17 @@ class WorkerDialog(WorkScreen[ResultT], ModalScreen[ResultT]):
 
     def say(self, text: str) -> None:
         self.status.say(text)
+
+    def work_failed(self, error: BaseException | None) -> None:
+        if not (self.FAILURE_FIELD and isinstance(error, self.EXPECTED)):
+            super().work_failed(error)
+            return
+        # A refusal of what was typed there (a file that is no PDF): said under it.
+        self.say("")
+        self.query_one(f"#field-{self.FAILURE_FIELD}", LabelledField).show_error(
+            _(self.WORK_FAILED).format(reason=describe_failure(error))
+        )
+        self.ready_again()
 
     def ready_again(self) -> None:
         """Fields back; a passphrase is typed again (it may be what failed)."""

@@ -63,7 +63,7 @@ class CaseFormScreen(AppScreen[None]):
             yield self._select(
                 "doelgroep",
                 _("Doelgroep"),
-                {d.value: label for d, label in DOELGROEP_LABELS.items()},
+                {str(code): label for code, label in DOELGROEP_LABELS.items()},
                 required=True,
             )
             yield self._text("v_nummer", _("V-nummer"), hint="1234567890")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label
+from textual.widgets import Checkbox, Input, Label, OptionList, Select
 
 
 class LabelledField(Vertical):
@@ -28,5 +28,6 @@ class LabelledField(Vertical):
 
 def hold_input(dialog: Widget, busy: bool) -> None:
     """While a worker runs, a dialog's fields take no input: a second Enter starts nothing."""
-    for control in (*dialog.query(Input), *dialog.query(Checkbox)):
-        control.disabled = busy
+    for kind in (Input, Checkbox, Select, OptionList):
+        for control in dialog.query(kind):
+            control.disabled = busy
