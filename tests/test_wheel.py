@@ -203,7 +203,8 @@ from inburgering_tui.tui.widgets.script_text import ScriptText
 settings = Settings()
 forms = load_forms(settings.forms_dir)
 form = forms[settings.intake_form]
-question = form.sections[1].all_questions[0]
+# The first question meant for the person (consultant-only ones show only "not read aloud").
+question = next(q for s in form.sections[1:] for q in s.all_questions if q.audience == "person")
 vault = Vault()
 store = vault.unlock("{passphrase}")
 store.set_position(store.list_cases()[0].id, form.id, question.id)
