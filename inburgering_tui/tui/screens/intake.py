@@ -89,9 +89,12 @@ class IntakeScreen(AppScreen[None]):
         Binding("f3", "dont_know", N_("Weet niet"), id="intake.dont_know", priority=True),
         Binding("f7", "decline", N_("Wil niet zeggen"), id="intake.decline", priority=True),
         Binding("f4", "note", N_("Notitie"), id="intake.note"),
-        Binding("f5", "domain_note", N_("Notitie bij onderwerp"), id="intake.domain_note"),
-        Binding("f6", "summary", N_("Samenvatting onderwerp"), id="intake.summary"),
-        Binding("ctrl+f", "find", N_("Vraag zoeken"), id="intake.find", priority=True),
+        # Fewer hints in the footer: these are in F1 and Ctrl+P.
+        Binding(
+            "f5", "domain_note", N_("Notitie bij onderwerp"), id="intake.domain_note", show=False
+        ),
+        Binding("f6", "summary", N_("Samenvatting onderwerp"), id="intake.summary", show=False),
+        Binding("ctrl+f", "find", N_("Vraag zoeken"), id="intake.find", priority=True, show=False),
         Binding("escape", "back", N_("Terug"), id="intake.back"),
     ]
 
@@ -645,6 +648,5 @@ class IntakeScreen(AppScreen[None]):
                 question.allow_dont_know if action == "dont_know" else question.allow_decline
             )
             return allowed
-        if action == "take_suggestion" and self._suggested is None:
-            return None
-        return True
+        # Nothing to take: "take" is not offered.
+        return not (action == "take_suggestion" and self._suggested is None)
