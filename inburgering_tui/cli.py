@@ -132,13 +132,23 @@ def cmd_cases_list(args: argparse.Namespace, settings: Settings) -> None:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return
+    from inburgering_tui.domain.answers import format_date
+    from inburgering_tui.domain.case_rules import DOELGROEP_LABELS
+    from inburgering_tui.domain.deadlines import STATUS_LABELS
+    from inburgering_tui.i18n.catalogs import _
+
+    # For people: the UI language's words and Dutch dates; --json is for scripts.
     for item in overviews:
         done, total = item.walk.progress()
         first = item.next_deadline
-        due = f"  {first.rule} {first.due} ({first.status.value})" if first else ""
+        due = ""
+        if first:
+            when = format_date(first.due) if first.due else "–"
+            due = f"  {first.rule} {_(first.title)}: {when} ({_(STATUS_LABELS[first.status])})"
+        doelgroep = _(DOELGROEP_LABELS.get(item.case.doelgroep, item.case.doelgroep))
         print(
             f"{item.case.id[:8]}  {item.case.family_name}, {item.case.given_names}  "
-            f"{item.case.doelgroep}  intake {done}/{total}{due}"
+            f"{doelgroep}  " + _("intake {done}/{total}").format(done=done, total=total) + due
         )
 
 

@@ -173,10 +173,16 @@ def test_forms_demo_and_case_list_run_from_the_installed_wheel(installed: Instal
 
     listed = _check(installed.run("cases", "list", "--json", INBURGERING_UI_LANGUAGE="en"))
     assert len(json.loads(listed)) == 3
+    # For people, the list speaks the UI language: English words from the wheel's catalogue.
+    english = _check(installed.run("cases", "list", INBURGERING_UI_LANGUAGE="en"))
+    assert len(english.splitlines()) == 3
+    assert "intake " in english and ("Family migrant" in english or "Asylum" in english)
+    dutch = _check(installed.run("cases", "list"))
+    assert "Gezinsmigrant" in dutch or "Asielstatushouder" in dutch
 
 
 def test_the_ui_language_english_comes_from_the_wheels_catalogue(installed: Installed) -> None:
-    # `cases list` prints data only; a refused import row gives its reason in the UI language.
+    # A refused import row gives its reason in the UI language.
     rows = installed.cwd / "koppelingen (taalcafé).csv"
     rows.write_text(
         "given_names,family_name,doelgroep,bsn\nṢāliḥ,Nasser-Aydın,gezinsmigrant,123456780\n",
