@@ -22,6 +22,7 @@ class BackOfficeScreen(CaseListScreen):
     FILTERS = ("all", "overdue", "due_soon", CONFLICTS)
     # The laptop's own actions (new case, bundle, receipt) are not the back office's.
     NEVER_OFFERED = ("new_case", "export_bundle", "read_receipt")
+    WRITES = frozenset({"import_bundles"})
     BINDINGS = [
         Binding("i", "import_bundles", N_("Bundels importeren"), id="office.import"),
         Binding("f", "cycle_filter", N_("Filter"), id="office.filter"),
@@ -105,6 +106,8 @@ class BackOfficeScreen(CaseListScreen):
 
         if action in self.NEVER_OFFERED:
             return False
+        if self.refused_read_only(action):
+            return None
         if action in ("import_bundles", "cycle_consultant", "export_csv") and isinstance(
             self.focused, Input
         ):

@@ -48,10 +48,19 @@ from inburgering_tui.tui.labels import (
     sex_label,
     show_date,
 )
+from inburgering_tui.tui.read_only import REFUSED as READ_ONLY_REFUSED
 
 
 class CaseScreen(AppScreen[None]):
     editable = True  # the back office's read-only view says False
+    # Also the PIP (its first opening proposes a draft) and the exports (each one is audited).
+    WRITES = frozenset(
+        {
+            "edit", "add_member", "add_conversation", "remove_conversation", "invitation",
+            "pip", "progress_talk", "intake_report", "add_attachment", "save_attachment",
+            "remove_attachment",
+        }
+    )  # fmt: skip
     BINDINGS = [
         Binding("i", "intake", N_("Intake"), id="case.intake"),
         Binding("e", "edit", N_("Gegevens wijzigen"), id="case.edit"),
@@ -222,6 +231,8 @@ class CaseScreen(AppScreen[None]):
         return self.attachments[min(max(row, 0), len(self.attachments) - 1)]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.refused_read_only(action):
+            return None
         if action in ("save_attachment", "remove_attachment"):
             return bool(self.attachments) or None  # shown, greyed, while there are none
         return True
@@ -374,6 +385,9 @@ class CaseScreen(AppScreen[None]):
     def _edit_conversation(self, event: DataTable.RowSelected) -> None:
         event.stop()
         if not self.editable:
+            return
+        if self.app.read_only:
+            self.notify(_(READ_ONLY_REFUSED), severity="warning")
             return
         conversation = self._chosen_conversation()
         if conversation is None:

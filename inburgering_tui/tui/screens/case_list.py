@@ -36,6 +36,7 @@ FILTER_LABELS = {
 
 
 class CaseListScreen(AppScreen[None]):
+    WRITES = frozenset({"new_case", "export_bundle", "read_receipt"})
     FILTERS: tuple[str, ...] = FILTERS
     BINDINGS = [
         Binding("n", "new_case", N_("Nieuwe zaak"), id="cases.new"),
@@ -232,6 +233,8 @@ class CaseListScreen(AppScreen[None]):
         self.reload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.refused_read_only(action):
+            return None
         # Letters type into the search box while it has focus.
         return not (
             action in ("new_case", "cycle_sort", "search", "export_bundle", "read_receipt")

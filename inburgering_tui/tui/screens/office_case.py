@@ -27,6 +27,7 @@ class OfficeCaseScreen(CaseScreen):
         "intake", "edit", "add_member", "add_conversation", "remove_conversation", "invitation",
         "pip", "progress_talk", "add_attachment", "remove_attachment",
     )  # fmt: skip
+    WRITES = frozenset({*CaseScreen.WRITES, "keep_current", "take_incoming"})
     BINDINGS = [
         Binding("h", "keep_current", N_("Conflict: huidige houden"), id="office.keep"),
         Binding("o", "take_incoming", N_("Conflict: andere versie overnemen"), id="office.take"),
