@@ -14,7 +14,6 @@ import stat
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,6 +25,7 @@ from inburgering_tui.store.instance_lock import LOCK_NAME, InstanceLock, holder
 from inburgering_tui.store.vault import Vault
 
 from .conftest import PASSPHRASE
+from .store_holder import OtherProcess, store_files
 from .test_cli import run
 
 FORM = "brede-intake"
@@ -43,35 +43,6 @@ def _child(*args: str) -> subprocess.Popen[str]:
     )
 
 
-class Holder:
-    """tests/store_holder.py in a child process, holding the store until told to let go."""
-
-    def __init__(self, home: Path, mode: str) -> None:
-        self.process = _child("tests.store_holder", str(home), PASSPHRASE, mode)
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()
-        assert line.startswith("holding "), line + self._stderr()
-        self.pid = int(line.split()[1])
-
-    def _stderr(self) -> str:
-        return self.process.stderr.read() if self.process.stderr and self.process.poll() else ""
-
-    def let_go(self) -> None:
-        if self.process.poll() is None:
-            self.process.communicate("\n", timeout=30)
-        assert self.process.returncode == 0
-
-
-@pytest.fixture
-def holding(vault: Vault) -> Iterator[list[Holder]]:
-    held: list[Holder] = []
-    yield held
-    for one in held:
-        if one.process.poll() is None:
-            one.process.kill()
-            one.process.wait(timeout=10)
-
-
 def _case(vault: Vault) -> str:
     store = vault.create(PASSPHRASE, actor="test-consulent")
     case = store.create_case(
@@ -79,12 +50,6 @@ def _case(vault: Vault) -> str:
     )
     store.close()
     return case.id
-
-
-def _files(home: Path) -> dict[str, bytes]:
-    """The store as it is on disk (the -shm index aside: readers write their marks there)."""
-    names = ("store.db", "store.db-wal", "keys.json")
-    return {name: (home / name).read_bytes() for name in names if (home / name).exists()}
 
 
 def test_two_processes_answering_one_case_at_once_lose_nothing(vault: Vault) -> None:
@@ -132,26 +97,23 @@ def _koppelingen(tmp_path: Path) -> Path:
     return source
 
 
-def test_a_command_waits_for_another_processes_write(
-    vault: Vault, tmp_path: Path, holding: list[Holder]
-) -> None:
+def test_a_command_waits_for_another_processes_write(vault: Vault, tmp_path: Path) -> None:
     _case(vault)
     source = _koppelingen(tmp_path)
-    writer = Holder(vault.home, "write")
-    holding.append(writer)
-    started = time.monotonic()
-    command = subprocess.Popen(
-        [sys.executable, "-m", "inburgering_tui.cli", "cases", "import", str(source)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        text=True,
-        env={**os.environ, "INBURGERING_PASSPHRASE": PASSPHRASE},
-    )
-    time.sleep(1.5)
-    assert command.poll() is None, "the import did not wait for the other write"
-    writer.let_go()
-    out, err = command.communicate(timeout=60)
+    with OtherProcess(vault.home, PASSPHRASE, "write") as writer:
+        started = time.monotonic()
+        command = subprocess.Popen(
+            [sys.executable, "-m", "inburgering_tui.cli", "cases", "import", str(source)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            env={**os.environ, "INBURGERING_PASSPHRASE": PASSPHRASE},
+        )
+        time.sleep(1.5)
+        assert command.poll() is None, "the import did not wait for the other write"
+        writer.let_go()
+        out, err = command.communicate(timeout=60)
     assert command.returncode == 0, err
     assert "2 imported, 0 rejected" in out
     assert time.monotonic() - started >= 1.5
@@ -162,7 +124,7 @@ def test_a_command_waits_for_another_processes_write(
 
 @pytest.mark.parametrize("command", ["cases import", "attachments add"])
 def test_a_command_gives_up_on_a_held_store_with_a_sentence(
-    vault: Vault, tmp_path: Path, holding: list[Holder], command: str
+    vault: Vault, tmp_path: Path, command: str
 ) -> None:
     case_id = _case(vault)
     if command == "cases import":
@@ -171,15 +133,15 @@ def test_a_command_gives_up_on_a_held_store_with_a_sentence(
         scan = tmp_path / "diploma.png"
         scan.write_bytes(bytes.fromhex("89504e470d0a1a0a0000000d49484452") + bytes(64))
         args = ["attachments", "add", case_id[:8], str(scan), "--label", "diploma (taalcafé)"]
-    holding.append(Holder(vault.home, "write"))
-    before = _files(vault.home)
-    result = run(*args, INBURGERING_BUSY_TIMEOUT_SECONDS="1")
+    with OtherProcess(vault.home, PASSPHRASE, "write") as writer:
+        before = store_files(vault.home)
+        result = run(*args, INBURGERING_BUSY_TIMEOUT_SECONDS="1")
+        assert store_files(vault.home) == before
+        writer.let_go()
     assert result.returncode == 1, result.stderr
     assert "De opslag is bezet: een ander programma schrijft er al 1 seconden in." in result.stderr
     assert "Er is niets veranderd" in result.stderr
     assert "locked" not in result.stderr and "Traceback" not in result.stderr
-    assert _files(vault.home) == before
-    holding[0].let_go()
     store = vault.unlock(PASSPHRASE)
     assert store.count_cases() == 1
     store.close()
@@ -193,70 +155,65 @@ def _backup_of(vault: Vault, tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("force", [False, True])
 def test_restore_is_refused_while_an_app_has_the_store(
-    vault: Vault, tmp_path: Path, holding: list[Holder], force: bool
+    vault: Vault, tmp_path: Path, force: bool
 ) -> None:
     _case(vault)
     archive = _backup_of(vault, tmp_path)
-    window = Holder(vault.home, "window")
-    holding.append(window)
-    before = _files(vault.home)
-    result = run("restore", str(archive), *(["--force"] if force else []))
+    with OtherProcess(vault.home, PASSPHRASE, "window") as window:
+        before = store_files(vault.home)
+        result = run("restore", str(archive), *(["--force"] if force else []))
+        assert store_files(vault.home) == before  # byte for byte
+        window.let_go()
     assert result.returncode == 1, result.stderr
     assert f"in gebruik door een ander venster (pid {window.pid})" in result.stderr
     assert "Er is niets veranderd" in result.stderr and "Traceback" not in result.stderr
-    assert _files(vault.home) == before  # byte for byte
-    window.let_go()
     assert run("restore", str(archive), "--force").returncode == 0  # once it has closed
 
 
 def test_restore_is_refused_while_any_other_process_has_the_store_open(
-    vault: Vault, tmp_path: Path, holding: list[Holder]
+    vault: Vault, tmp_path: Path
 ) -> None:
     # A read-only window, the interpreter's view or a command: no instance lock, yet open.
     _case(vault)
     archive = _backup_of(vault, tmp_path)
-    holding.append(Holder(vault.home, "open"))
-    before = _files(vault.home)
-    result = run("restore", str(archive), "--force")
+    with OtherProcess(vault.home, PASSPHRASE, "open") as reader:
+        before = store_files(vault.home)
+        result = run("restore", str(archive), "--force")
+        assert store_files(vault.home) == before
+        reader.let_go()
     assert result.returncode == 1, result.stderr
     assert "geopend door een ander programma" in result.stderr
-    assert _files(vault.home) == before
-    holding[0].let_go()
 
 
-def test_recover_is_refused_while_an_app_has_the_store(
-    isolated: Path, holding: list[Holder]
-) -> None:
+def test_recover_is_refused_while_an_app_has_the_store(isolated: Path) -> None:
     from .test_keys import KEY_PASSPHRASE, _init
 
     _init(isolated)
-    window = Holder(isolated, "window")
-    holding.append(window)
-    before = _files(isolated)
-    result = run(
-        "recover",
-        "--key",
-        str(isolated / "pki" / "backoffice.p12"),
-        passphrase=None,
-        INBURGERING_KEY_PASSPHRASE=KEY_PASSPHRASE,
-        INBURGERING_NEW_PASSPHRASE="een-nieuwe-wachtwoordzin",
-    )
+    with OtherProcess(isolated, PASSPHRASE, "window") as window:
+        before = store_files(isolated)
+        result = run(
+            "recover",
+            "--key",
+            str(isolated / "pki" / "backoffice.p12"),
+            passphrase=None,
+            INBURGERING_KEY_PASSPHRASE=KEY_PASSPHRASE,
+            INBURGERING_NEW_PASSPHRASE="een-nieuwe-wachtwoordzin",
+        )
+        assert store_files(isolated) == before
+        window.let_go()
     assert result.returncode == 1, result.stderr
     assert f"(pid {window.pid})" in result.stderr
-    assert _files(isolated) == before
-    window.let_go()
     Vault(isolated).unlock(PASSPHRASE).close()  # the old passphrase still opens it
 
 
-def test_a_lock_left_by_a_killed_app_is_taken_over(vault: Vault, holding: list[Holder]) -> None:
+def test_a_lock_left_by_a_killed_app_is_taken_over(vault: Vault) -> None:
     _case(vault)
-    window = Holder(vault.home, "window")
-    holding.append(window)
-    found = holder(vault.home)
-    assert found is not None and found.pid == window.pid
-    window.process.send_signal(signal.SIGKILL)
-    window.process.wait(timeout=10)
-    assert (vault.home / LOCK_NAME).exists()  # left behind, still saying the dead pid
+    with OtherProcess(vault.home, PASSPHRASE, "window") as window:
+        found = holder(vault.home)
+        assert found is not None and found.pid == window.pid
+        window.process.send_signal(signal.SIGKILL)
+        window.process.wait(timeout=10)
+    assert (vault.home / LOCK_NAME).exists()  # left behind, still naming the dead process
     lock = InstanceLock(vault.home)
     assert lock.acquire() is None  # no waiting, no clearing by hand
     content = (vault.home / LOCK_NAME).read_text()
