@@ -21,10 +21,12 @@ from sqlalchemy import text
 
 from inburgering_tui.store.audit_chain import first_broken_link
 from inburgering_tui.store.backup import backup
+from inburgering_tui.store.busy import StoreBusy
 from inburgering_tui.store.instance_lock import LOCK_NAME, InstanceLock, holder
 from inburgering_tui.store.vault import Vault
 
 from .conftest import PASSPHRASE
+from .documents import real_png
 from .store_holder import OtherProcess, store_files
 from .test_cli import run
 
@@ -131,7 +133,7 @@ def test_a_command_gives_up_on_a_held_store_with_a_sentence(
         args = ["cases", "import", str(_koppelingen(tmp_path))]
     else:
         scan = tmp_path / "diploma.png"
-        scan.write_bytes(bytes.fromhex("89504e470d0a1a0a0000000d49484452") + bytes(64))
+        scan.write_bytes(real_png())
         args = ["attachments", "add", case_id[:8], str(scan), "--label", "diploma (taalcafé)"]
     with OtherProcess(vault.home, PASSPHRASE, "write") as writer:
         before = store_files(vault.home)
@@ -144,6 +146,26 @@ def test_a_command_gives_up_on_a_held_store_with_a_sentence(
     assert "locked" not in result.stderr and "Traceback" not in result.stderr
     store = vault.unlock(PASSPHRASE)
     assert store.count_cases() == 1
+    store.close()
+
+
+def test_reading_goes_on_while_another_process_writes(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case_id = _case(vault)
+    monkeypatch.setenv("INBURGERING_BUSY_TIMEOUT_SECONDS", "1")
+    with OtherProcess(vault.home, PASSPHRASE, "write") as writer:
+        started = time.monotonic()
+        store = vault.unlock(PASSPHRASE)  # opening only reads: it does not wait
+        assert [c.family_name for c in store.list_cases()] == ["Nasser-Aydın"]
+        assert store.answers(case_id, FORM) == {}
+        assert time.monotonic() - started < 1
+        with pytest.raises(StoreBusy) as refused:  # a write waits its second, then says so
+            store.save_answer(case_id, FORM, 1, "soak", "q1", "antwoord")
+        assert str(refused.value).startswith("De opslag is bezet")
+        writer.let_go()
+    store.save_answer(case_id, FORM, 1, "soak", "q1", "antwoord")  # free again
+    assert store.answers(case_id, FORM)["q1"].value == "antwoord"
     store.close()
 
 

@@ -83,7 +83,7 @@ def export_bundle(
     checkpoint()
     identity = load_identity(consultant_p12, key_passphrase)
     case_ids = [r["case_id"] for r in pending.records]
-    with store.session() as session:
+    with store.reading() as session:  # long, and only reads: writers need not wait for it
         documents = document_contents(session.connection(), case_ids)
         # Every attachment of every case the bundle carries, each time: the record names them
         # all, and the back office keeps only what it does not hold yet.

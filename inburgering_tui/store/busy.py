@@ -8,8 +8,9 @@ SQLite refuses the upgrade at once, whatever the busy timeout ("database is lock
 transaction that did get through could chain its audit event to a stale tail. Waiting for the
 lock up front makes writers queue, so none loses the other's update.
 
-A read-only engine (the interpreter's view, a second window) begins deferred: it never takes
-the write lock, so a writer never waits for it.
+A read-only engine (the interpreter's view, a second window) begins deferred, and so does a
+session that only reads (``READS_ONLY``, see ``Store.reading``): in WAL mode it reads its
+snapshot while another process writes, and never waits for the write lock nor holds it.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ BUSY_TIMEOUT_ENV = "INBURGERING_BUSY_TIMEOUT_SECONDS"
 DEFAULT_BUSY_TIMEOUT = 10.0
 
 _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 5, 6, 8
+
+# Execution options of a connection that only reads: its transactions begin deferred.
+READS_ONLY: dict[str, object] = {"inburgering_reads_only": True}
 
 
 class StoreBusy(Refusal):
@@ -85,11 +89,10 @@ def use_transactions(engine: Engine, *, read_only: bool) -> None:
         dbapi_connection.isolation_level = None
         dbapi_connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout() * 1000)}")
 
-    begin = "BEGIN" if read_only else "BEGIN IMMEDIATE"
-
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
-        conn.exec_driver_sql(begin)
+        reads_only = read_only or conn.get_execution_options().get("inburgering_reads_only")
+        conn.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")
 
     @event.listens_for(engine, "handle_error")
     def _for_people(context: ExceptionContext) -> None:
