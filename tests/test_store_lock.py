@@ -141,7 +141,9 @@ def test_a_command_gives_up_on_a_held_store_with_a_sentence(
         assert store_files(vault.home) == before
         writer.let_go()
     assert result.returncode == 1, result.stderr
-    assert "De opslag is bezet: een ander programma schrijft er al 1 seconden in." in result.stderr
+    assert "De opslag is bezet: een ander programma schreef er na 1 s wachten nog in." in (
+        result.stderr
+    )
     assert "Er is niets veranderd" in result.stderr
     assert "locked" not in result.stderr and "Traceback" not in result.stderr
     store = vault.unlock(PASSPHRASE)

@@ -41,8 +41,8 @@ class StoreBusy(Refusal):
     def __init__(self) -> None:
         super().__init__(
             N_(
-                "De opslag is bezet: een ander programma schrijft er al {seconds} seconden in. "
-                "Er is niets veranderd; probeer het zo opnieuw."
+                "De opslag is bezet: een ander programma schreef er na {seconds} s wachten nog "
+                "in. Er is niets veranderd; probeer het zo opnieuw."
             ),
             seconds=f"{busy_timeout():g}",
         )
@@ -101,5 +101,5 @@ def use_transactions(engine: Engine, *, read_only: bool) -> None:
         original = context.original_exception
         if is_busy(original):
             raise StoreBusy from None
-        if _is_read_only(original):
+        if read_only and _is_read_only(original):  # elsewhere it is the file's permissions
             raise StoreReadOnly from None

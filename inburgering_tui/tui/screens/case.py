@@ -279,7 +279,9 @@ class CaseScreen(AppScreen[None]):
         versions = PipStore(self.app.require_store()).versions(self.case_id)
         if not versions:
             text = (
-                _("PIP: nog niet opgesteld (p)") if self.editable else _("PIP: nog niet opgesteld")
+                _("PIP: nog niet opgesteld (p)")
+                if self.editable and not self.app.read_only
+                else _("PIP: nog niet opgesteld")
             )
         else:
             latest = versions[-1]
