@@ -30,6 +30,7 @@ from inburgering_tui.cli_trust import (
 )
 from inburgering_tui.domain.form_loader import FormError
 from inburgering_tui.i18n.catalogs import set_ui_language
+from inburgering_tui.i18n.refusal import Refusal
 from inburgering_tui.settings import Settings, config_path
 from inburgering_tui.store.keys import MIN_PASSPHRASE_LENGTH, KeyFileError, WrongPassphrase
 from inburgering_tui.store.repository import Store
@@ -50,9 +51,7 @@ def run_tui(
     from inburgering_tui.tui.app import InburgeringApp
 
     forms = forms_for(settings)
-    if store is None and os.environ.get("INBURGERING_PASSPHRASE") and vault.is_initialised():
-        store = vault.unlock(os.environ["INBURGERING_PASSPHRASE"], settings.consultant)
-    InburgeringApp(
+    app = InburgeringApp(
         vault,
         forms,
         settings,
@@ -60,7 +59,11 @@ def run_tui(
         unlock_hint=unlock_hint,
         back_office=back_office,
         server_store=server_store,
-    ).run()
+    )
+    if store is None and os.environ.get("INBURGERING_PASSPHRASE") and vault.is_initialised():
+        # Through the app: it takes the instance lock first, or opens read-only without it.
+        app.store = app.open_store(os.environ["INBURGERING_PASSPHRASE"], create=False)
+    app.run()
 
 
 def cmd_backoffice(args: argparse.Namespace, settings: Settings) -> None:
@@ -383,6 +386,9 @@ def main(argv: list[str] | None = None) -> int:
     except (CliError, KeyFileError) as exc:
         print(f"inburgering: {exc}", file=sys.stderr)
         return 2
+    except Refusal as exc:  # a sentence for people: the store is busy, in use, read-only
+        print(f"inburgering: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -16,6 +16,7 @@ from inburgering_tui.cli_support import CliError, find_case, forms_for, open_sto
 from inburgering_tui.domain.attachments import KIND_NAMES
 from inburgering_tui.i18n.refusal import Refusal
 from inburgering_tui.settings import Settings
+from inburgering_tui.store.busy import StoreBusy
 from inburgering_tui.store.models import Attachment
 from inburgering_tui.store.vault import Vault
 
@@ -83,6 +84,8 @@ def cmd_attachments_add(args: argparse.Namespace, settings: Settings) -> None:
             label=args.label or "",
             question_id=args.question,
         )
+    except StoreBusy:
+        raise  # not about this attachment: exit 1, as every command on a held store
     except Refusal as refusal:
         raise CliError(f"not attached: {refusal}") from None
     finally:
@@ -102,6 +105,8 @@ def cmd_attachments_save(args: argparse.Namespace, settings: Settings) -> None:
         written = save_attachment(
             store, AttachmentStore(store).find(case_id, args.attachment), args.out
         )
+    except StoreBusy:
+        raise  # not about this attachment: exit 1, as every command on a held store
     except Refusal as refusal:
         raise CliError(f"not written: {refusal}") from None
     finally:
@@ -117,6 +122,8 @@ def cmd_attachments_remove(args: argparse.Namespace, settings: Settings) -> None
         attachments = AttachmentStore(store)
         attachment_id = attachments.find(find_case(store, args.case), args.attachment)
         attachments.remove(attachment_id)
+    except StoreBusy:
+        raise  # not about this attachment: exit 1, as every command on a held store
     except Refusal as refusal:
         raise CliError(f"not removed: {refusal}") from None
     finally:

@@ -18,6 +18,7 @@ from inburgering_tui.cli_support import (
     passphrase_for,
 )
 from inburgering_tui.settings import Settings
+from inburgering_tui.store.instance_lock import exclusive_use
 from inburgering_tui.store.keys import MIN_PASSPHRASE_LENGTH
 from inburgering_tui.store.vault import Vault
 
@@ -87,8 +88,10 @@ def cmd_recover(args: argparse.Namespace, _settings: Settings) -> None:
     new = os.environ.get("INBURGERING_NEW_PASSPHRASE") or getpass.getpass("Nieuwe wachtwoordzin: ")
     if len(new) < MIN_PASSPHRASE_LENGTH:
         raise CliError(f"the passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters")
-    vault.keyfile.recover(identity.key, new)
-    vault.unlock(new).close()  # proves the store opens under the new passphrase
+    data_key = vault.keyfile.unwrap_recovery(identity.key)
+    with exclusive_use(vault.home, vault.db_path, data_key):  # StoreInUse: another has it open
+        vault.keyfile.recover(identity.key, new)
+        vault.unlock(new).close()  # proves the store opens under the new passphrase
     print("Store recovered: it opens with the new passphrase; nothing was lost.")
 
 

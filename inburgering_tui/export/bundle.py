@@ -28,6 +28,7 @@ from inburgering_tui.export.files import write_atomically
 from inburgering_tui.export.pki import Identity, load_identity
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.i18n.refusal import Refusal
+from inburgering_tui.store.busy import StoreBusy
 from inburgering_tui.store.laptop_sync import LaptopSync
 from inburgering_tui.store.models import new_id, utcnow
 from inburgering_tui.store.office_sync import (
@@ -82,7 +83,7 @@ def export_bundle(
     checkpoint()
     identity = load_identity(consultant_p12, key_passphrase)
     case_ids = [r["case_id"] for r in pending.records]
-    with store.session() as session:
+    with store.reading() as session:  # long, and only reads: writers need not wait for it
         documents = document_contents(session.connection(), case_ids)
         # Every attachment of every case the bundle carries, each time: the record names them
         # all, and the back office keeps only what it does not hold yet.
@@ -282,7 +283,7 @@ def import_files(
         checkpoint()
         try:
             summary = import_bundle(store, path.read_bytes(), office, ca, step, checkpoint)
-        except ImportBusy:
+        except (ImportBusy, StoreBusy):  # the store, not this bundle: stop, nothing is lost
             raise
         except Refusal as exc:
             outcomes.append(FileOutcome(path, refused=str(exc)))

@@ -22,6 +22,7 @@ from typing import Any
 import sqlcipher3
 
 from inburgering_tui.store.engine import DB_NAME
+from inburgering_tui.store.instance_lock import exclusive_use
 from inburgering_tui.store.keys import KEYFILE_NAME, KeyFile, KeyFileError, WrongPassphrase
 from inburgering_tui.store.vault import Vault
 
@@ -101,13 +102,19 @@ def read_manifest(archive_path: Path) -> dict[str, Any]:
 
 
 def restore(vault: Vault, archive_path: Path, passphrase: str, *, force: bool) -> BackupInfo:
-    """Put a backup in place; refuses to replace a store with newer changes unless forced."""
+    """Put a backup in place; refuses to replace a store with newer changes unless forced,
+    and (even forced) a store another process has open: StoreInUse, nothing touched."""
     manifest = read_manifest(archive_path)
-    with tempfile.TemporaryDirectory() as scratch, zipfile.ZipFile(archive_path) as archive:
+    here = _key_here(vault, passphrase)
+    with (
+        exclusive_use(vault.home, vault.db_path, here),
+        tempfile.TemporaryDirectory() as scratch,
+        zipfile.ZipFile(archive_path) as archive,
+    ):
         archive.extractall(scratch, members=[DB_NAME, KEYFILE_NAME])
         KeyFile(Path(scratch)).unlock(passphrase)  # WrongPassphrase: nothing touched yet
         if vault.is_initialised() and vault.db_path.exists() and not force:
-            _refuse_if_newer(vault, passphrase, manifest["last_change"])
+            _refuse_if_newer(vault, here, manifest["last_change"])
         vault.home.mkdir(parents=True, exist_ok=True)
         for leftover in (
             vault.db_path.with_name(DB_NAME + "-wal"),
@@ -120,10 +127,18 @@ def restore(vault: Vault, archive_path: Path, passphrase: str, *, force: bool) -
     return BackupInfo(manifest["created_at"], manifest["last_change"], manifest.get("revision"))
 
 
-def _refuse_if_newer(vault: Vault, passphrase: str, backup_last_change: str) -> None:
+def _key_here(vault: Vault, passphrase: str) -> bytes | None:
+    """The data key of the store being replaced, if it opens with this passphrase."""
+    if not vault.is_initialised():
+        return None
     try:
-        key = vault.keyfile.unlock(passphrase)
+        return vault.keyfile.unlock(passphrase)
     except (WrongPassphrase, KeyFileError):
+        return None
+
+
+def _refuse_if_newer(vault: Vault, key: bytes | None, backup_last_change: str) -> None:
+    if key is None:
         raise BackupError(
             "the store here does not open with this passphrase, so its changes cannot be "
             "compared with the backup; restore with --force to replace it"

@@ -8,11 +8,12 @@ so a killed process or a pulled plug loses nothing that was shown as saved.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import sqlcipher3
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import QueuePool
+
+from inburgering_tui.store.busy import StoreBusy, busy_timeout, is_busy, use_transactions
 
 DB_NAME = "store.db"
 
@@ -27,12 +28,15 @@ def sqlite_engine(path: Path, key: bytes, *, read_only: bool = False) -> Engine:
     hex_key = key.hex()
 
     def connect() -> sqlcipher3.dbapi2.Connection:
-        conn = sqlcipher3.dbapi2.connect(str(path), check_same_thread=False, timeout=10)
+        # The driver's timeout is SQLite's busy timeout: it waits already while keying.
+        conn = sqlcipher3.dbapi2.connect(str(path), check_same_thread=False, timeout=busy_timeout())
         conn.execute(f"PRAGMA key = \"x'{hex_key}'\"")
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlcipher3.dbapi2.DatabaseError:
+        except sqlcipher3.dbapi2.DatabaseError as error:
             conn.close()
+            if is_busy(error):  # in use elsewhere (a restore), not a wrong key
+                raise StoreBusy from None
             raise StoreLocked(f"{path} cannot be opened with this key") from None
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
@@ -53,20 +57,8 @@ def sqlite_engine(path: Path, key: bytes, *, read_only: bool = False) -> Engine:
         # Parameters are answers and names: keep them out of every error message.
         hide_parameters=True,
     )
-    _use_explicit_transactions(engine)
+    use_transactions(engine, read_only=read_only)  # see busy.py: one writer at a time
     return engine
-
-
-def _use_explicit_transactions(engine: Engine) -> None:
-    # The sqlite3 driver opens transactions lazily and never for SELECT; let SQLAlchemy emit
-    # BEGIN itself so reads and writes of one unit of work see one snapshot.
-    @event.listens_for(engine, "connect")
-    def _no_driver_transactions(dbapi_connection: Any, _record: object) -> None:
-        dbapi_connection.isolation_level = None
-
-    @event.listens_for(engine, "begin")
-    def _begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN")
 
 
 def server_engine(url: str) -> Engine:

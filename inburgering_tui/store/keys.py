@@ -139,16 +139,20 @@ class KeyFile:
     def has_recovery(self) -> bool:
         return "recovery" in self._read()
 
-    def recover(self, private_key: rsa.RSAPrivateKey, new_passphrase: str) -> bytes:
-        """Unwrap the data key with the back office's key and set a new passphrase."""
-        wraps = self._read()
-        entry = wraps.get("recovery")
+    def unwrap_recovery(self, private_key: rsa.RSAPrivateKey) -> bytes:
+        """The data key, unwrapped with the back office's key; nothing is written."""
+        entry = self._read().get("recovery")
         if entry is None:
             raise KeyFileError(f"{self.path} has no recovery wrap for the back office")
         try:
-            data_key = private_key.decrypt(_unb64(entry["wrapped_key"]), _OAEP)
+            return private_key.decrypt(_unb64(entry["wrapped_key"]), _OAEP)
         except ValueError:
             raise KeyFileError("this back-office key does not unwrap the store's key") from None
+
+    def recover(self, private_key: rsa.RSAPrivateKey, new_passphrase: str) -> bytes:
+        """Unwrap the data key with the back office's key and set a new passphrase."""
+        data_key = self.unwrap_recovery(private_key)
+        wraps = self._read()
         wraps["passphrase"] = _wrap_with_passphrase(data_key, new_passphrase, KdfParams.from_env())
         self._write(wraps)
         return data_key

@@ -14,6 +14,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from inburgering_tui.store.busy import READS_ONLY
+
 _SCRIPTS = Path(__file__).with_name("migrations")
 
 
@@ -30,7 +32,8 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
+    # Only reads: opening a store never waits for another process's write (see busy.py).
+    with engine.connect().execution_options(**READS_ONLY) as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 

@@ -19,6 +19,7 @@ from inburgering_tui.domain.case_form import CASE_FIELDS
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.i18n.refusal import Refusal
 from inburgering_tui.store.audit_chain import GENESIS, event_hash
+from inburgering_tui.store.busy import READS_ONLY
 from inburgering_tui.store.models import (
     Answer,
     AuditEvent,
@@ -80,6 +81,7 @@ class StoredAnswer:
 class Store:
     def __init__(self, engine: Engine, actor: str) -> None:
         self.engine = engine
+        self._reader = engine.execution_options(**READS_ONLY)  # same pool, deferred BEGIN
         self.actor = actor
         # form id -> case id -> (the case's updated_at, its intake summary)
         self._summaries: dict[str, dict[str, tuple[Any, dict[str, Any]]]] = {}
@@ -89,7 +91,15 @@ class Store:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
+        """A unit of work that may write: on SQLite it waits for the write lock before its
+        first read, so no other process's commit slips in between (see busy.py)."""
         with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A unit of work that only reads: it never waits for another process's write."""
+        with Session(self._reader, expire_on_commit=False) as session:
             yield session
 
     def audit(self, session: Session, action: str, case_id: str | None, subject: str = "") -> None:
@@ -162,7 +172,7 @@ class Store:
 
     def known_identifiers(self) -> tuple[set[str], set[str]]:
         """Every V-nummer and BSN in the store: the keys an import checks for duplicates."""
-        with self.session() as session:
+        with self.reading() as session:
             rows = session.exec(select(Case.v_nummer, Case.bsn)).all()
         return {v for v, _ in rows if v}, {b for _, b in rows if b}
 
@@ -171,11 +181,11 @@ class Store:
         if not value:
             return None
         column = {"v_nummer": Case.v_nummer, "bsn": Case.bsn}[name]
-        with self.session() as session:
+        with self.reading() as session:
             return session.exec(select(Case.id).where(column == value).limit(1)).first()
 
     def get_case(self, case_id: str) -> Case | None:
-        with self.session() as session:
+        with self.reading() as session:
             return session.get(Case, case_id)
 
     def list_cases(self, search: str = "", sort: str = "name") -> list[Case]:
@@ -192,17 +202,17 @@ class Store:
                 )
             )
         query = query.order_by(*SORT_KEYS.get(sort, SORT_KEYS["name"]))
-        with self.session() as session:
+        with self.reading() as session:
             return list(session.exec(query).all())
 
     def count_cases(self) -> int:
-        with self.session() as session:
+        with self.reading() as session:
             return session.exec(select(func.count()).select_from(Case)).one()
 
     # -- household and conversations -------------------------------------------------------
 
     def household(self, case_id: str) -> list[HouseholdMember]:
-        with self.session() as session:
+        with self.reading() as session:
             query = select(HouseholdMember).where(HouseholdMember.case_id == case_id)
             return list(session.exec(query.order_by(col(HouseholdMember.date_of_birth))).all())
 
@@ -226,7 +236,7 @@ class Store:
             session.commit()
 
     def conversations(self, case_id: str) -> list[Conversation]:
-        with self.session() as session:
+        with self.reading() as session:
             query = select(Conversation).where(Conversation.case_id == case_id)
             return list(session.exec(query.order_by(col(Conversation.held_on))).all())
 
@@ -235,7 +245,7 @@ class Store:
         query = select(Conversation.case_id, func.min(Conversation.held_on)).group_by(
             Conversation.case_id
         )
-        with self.session() as session:
+        with self.reading() as session:
             return {case_id: held_on for case_id, held_on in session.exec(query).all()}
 
     def add_conversation(self, case_id: str, **fields: Any) -> Conversation:
@@ -293,7 +303,7 @@ class Store:
         query = select(Invitation).order_by(col(Invitation.sent_on))
         if case_id is not None:
             query = query.where(Invitation.case_id == case_id)
-        with self.session() as session:
+        with self.reading() as session:
             return list(session.exec(query).all())
 
     def add_invitation(self, case_id: str, sent_on: Any, term_days: int) -> Invitation:
@@ -316,7 +326,7 @@ class Store:
 
     def answers(self, case_id: str, form_id: str) -> dict[str, StoredAnswer]:
         query = select(Answer).where(Answer.case_id == case_id, Answer.form_id == form_id)
-        with self.session() as session:
+        with self.reading() as session:
             return {
                 row.question_id: StoredAnswer(
                     row.question_id,
@@ -404,7 +414,7 @@ class Store:
         query = select(SectionSkip).where(
             SectionSkip.case_id == case_id, SectionSkip.form_id == form_id
         )
-        with self.session() as session:
+        with self.reading() as session:
             return {row.section_id: row.reason for row in session.exec(query).all()}
 
     def skip_section(self, case_id: str, form_id: str, section_id: str, reason: str | None) -> None:
@@ -429,7 +439,7 @@ class Store:
     def notes(self, case_id: str, form_id: str) -> dict[tuple[str, str], str]:
         """The consultant's notes of a case's intake by (kind, subject)."""
         query = select(Note).where(Note.case_id == case_id, Note.form_id == form_id)
-        with self.session() as session:
+        with self.reading() as session:
             return {(row.kind, row.subject): row.text for row in session.exec(query).all()}
 
     def set_note(self, case_id: str, form_id: str, kind: str, subject: str, text: str) -> None:
@@ -453,7 +463,7 @@ class Store:
             session.commit()
 
     def position(self, case_id: str, form_id: str) -> str | None:
-        with self.session() as session:
+        with self.reading() as session:
             row = session.get(IntakePosition, case_id)
             return row.question_id if row and row.form_id == form_id else None
 
@@ -471,7 +481,7 @@ class Store:
     def latest_position(self) -> IntakePosition | None:
         """Where any consultant on this store last was: what the interpreter's view follows."""
         query = select(IntakePosition).order_by(col(IntakePosition.updated_at).desc()).limit(1)
-        with self.session() as session:
+        with self.reading() as session:
             return session.exec(query).first()
 
     def intake_summaries(self, form_id: str, cases: Sequence[Case]) -> dict[str, dict[str, Any]]:
@@ -492,7 +502,7 @@ class Store:
 
     def _read_summaries(self, form_id: str, case_ids: list[str]) -> dict[str, dict[str, Any]]:
         summaries: dict[str, dict[str, Any]] = {}
-        with self.session() as session:
+        with self.reading() as session:
             for start in range(0, len(case_ids), _BATCH):
                 batch = case_ids[start : start + _BATCH]
                 for case_id, question_id, value, reason in session.exec(
@@ -542,7 +552,7 @@ class Store:
         query = select(AuditEvent).order_by(col(AuditEvent.id))
         if case_id is not None:
             query = query.where(AuditEvent.case_id == case_id)
-        with self.session() as session:
+        with self.reading() as session:
             return list(session.exec(query).all())
 
 

@@ -18,6 +18,7 @@ from inburgering_tui.domain.forms import Form
 from inburgering_tui.i18n.catalogs import _, set_ui_language
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.settings import Settings
+from inburgering_tui.store.instance_lock import Holder, InstanceLock, StoreInUse
 from inburgering_tui.store.repository import Store
 from inburgering_tui.store.vault import Vault
 from inburgering_tui.tui.crash import PrivateCrashMixin
@@ -58,7 +59,24 @@ class InburgeringApp(PrivateCrashMixin, App[None]):
         self.store: Store | None = store
         self._last_activity = time.monotonic()
         self._locked = False
+        # One window writes to a store; another one on it finds the lock taken and reads only.
+        self.instance_lock = InstanceLock(vault.home)
+        self.read_only_holder: Holder | None = None
+        self._claimed = False
         set_ui_language(settings.ui_language)
+
+    @property
+    def read_only(self) -> bool:
+        """Another window holds the store: this one shows it and writes nothing."""
+        return self.read_only_holder is not None
+
+    def claim_store(self) -> None:
+        """Take the store's instance lock for the app's lifetime, once; if another window
+        has it, this one becomes read-only (see tui/read_only.py)."""
+        if self._claimed or self.server_store:
+            return
+        self._claimed = True
+        self.read_only_holder = self.instance_lock.acquire()
 
     @property
     def intake_form(self) -> Form:
@@ -70,6 +88,7 @@ class InburgeringApp(PrivateCrashMixin, App[None]):
         return self.store
 
     def on_mount(self) -> None:
+        self.claim_store()
         self.set_keymap(self.settings.keymap)
         self.title = self._title()
         self.set_interval(1.0, self._lock_when_idle)
@@ -90,6 +109,11 @@ class InburgeringApp(PrivateCrashMixin, App[None]):
     def open_store(self, passphrase: str, *, create: bool) -> Store:
         """Called by the unlock screen, in a worker thread (argon2id takes a moment)."""
         actor = self.settings.consultant
+        self.claim_store()
+        if self.read_only_holder is not None:
+            if create:  # the other window is creating this store right now
+                raise StoreInUse(N_("De opslag wordt in een ander venster aangemaakt."))
+            return self.vault.unlock(passphrase, actor, read_only=True)
         if create:
             return self.vault.create(passphrase, actor)
         return self.vault.unlock(passphrase, actor)
@@ -142,6 +166,7 @@ class InburgeringApp(PrivateCrashMixin, App[None]):
     def on_unmount(self) -> None:
         if self.store is not None:
             self.store.close()
+        self.instance_lock.release()
 
     # -- help and the command palette ------------------------------------------------------
 
@@ -182,6 +207,7 @@ class InburgeringApp(PrivateCrashMixin, App[None]):
         set_ui_language(language)
         self.title = self._title()
         from inburgering_tui.tui.footer import KeyHints
+        from inburgering_tui.tui.read_only import ReadOnlyBanner
 
         for screen in self.screen_stack:
             refresh = getattr(screen, "refresh_language", None)
@@ -189,3 +215,5 @@ class InburgeringApp(PrivateCrashMixin, App[None]):
                 refresh()
             for hints in screen.query(KeyHints):
                 hints.refresh_language()
+            for banner in screen.query(ReadOnlyBanner):
+                banner.refresh_language()

@@ -49,6 +49,7 @@ def summary_lines(intake: IntakeSession, section: Section) -> list[tuple[Questio
 
 
 class DomainSummaryDialog(AppModal[SummaryChoice | None]):
+    WRITES = frozenset({"domain_note"})
     BINDINGS = [
         Binding(
             "pagedown", "next_domain", N_("Volgend onderwerp"), id="summary.next", priority=True

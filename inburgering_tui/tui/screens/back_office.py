@@ -32,6 +32,7 @@ LETTER_ACTIONS = (
 
 
 class BackOfficeScreen(AppScreen[None]):
+    WRITES = frozenset({"import_bundles"})
     BINDINGS = [
         Binding("i", "import_bundles", N_("Bundels importeren"), id="office.import"),
         Binding("slash", "search", N_("Zoeken"), id="cases.search"),

@@ -28,10 +28,19 @@ from inburgering_tui.tui.dialogs.invitation import InvitationDialog
 from inburgering_tui.tui.dialogs.progress import ProgressDialog
 from inburgering_tui.tui.footer import KeyHints
 from inburgering_tui.tui.labels import show_date
+from inburgering_tui.tui.read_only import REFUSED as READ_ONLY_REFUSED
 from inburgering_tui.tui.widgets.case_details import CaseDetails
 
 
 class CaseScreen(AppScreen[None]):
+    # Also the PIP (its first opening proposes a draft) and the exports (each one is audited).
+    WRITES = frozenset(
+        {
+            "edit", "add_member", "add_conversation", "remove_conversation", "invitation",
+            "pip", "progress_talk", "intake_report", "add_attachment", "save_attachment",
+            "remove_attachment",
+        }
+    )  # fmt: skip
     BINDINGS = [
         Binding("i", "intake", N_("Intake"), id="case.intake"),
         Binding("e", "edit", N_("Gegevens wijzigen"), id="case.edit"),
@@ -82,6 +91,8 @@ class CaseScreen(AppScreen[None]):
         self.refresh_bindings()  # whether there are attachments to save or remove
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.refused_read_only(action):
+            return None
         if action in ("save_attachment", "remove_attachment"):
             details = self.query_one_optional(CaseDetails)  # absent while (re)composing
             return bool(details and details.attachments) or None  # shown, greyed, if none
@@ -207,6 +218,9 @@ class CaseScreen(AppScreen[None]):
     @on(DataTable.RowSelected, "#conversations")
     def _edit_conversation(self, event: DataTable.RowSelected) -> None:
         event.stop()
+        if self.app.read_only:
+            self.notify(_(READ_ONLY_REFUSED), severity="warning")
+            return
         conversation = self.details.chosen_conversation()
         if conversation is None:
             return

@@ -25,6 +25,7 @@ DATE_HINT = "dd-mm-jjjj"
 
 
 class CaseFormScreen(AppScreen[None]):
+    WRITES = frozenset({"save"})
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Bewaren"), id="caseform.save", priority=True),
         Binding("escape", "cancel", N_("Terug"), id="caseform.cancel"),

@@ -20,6 +20,7 @@ LETTER_ACTIONS = (
 
 
 class CaseListScreen(AppScreen[None]):
+    WRITES = frozenset({"new_case", "export_bundle", "read_receipt"})
     BINDINGS = [
         Binding("n", "new_case", N_("Nieuwe zaak"), id="cases.new"),
         Binding("b", "export_bundle", N_("Bundel voor backoffice"), id="cases.bundle"),
@@ -51,6 +52,9 @@ class CaseListScreen(AppScreen[None]):
         self.table.refresh_language()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.refused_read_only(action):
+            return None
+        # Letters type into the search box while it has focus.
         return not (action in LETTER_ACTIONS and isinstance(self.focused, Input))
 
     @on(CaseTable.Chosen)

@@ -6,7 +6,7 @@ import os
 from datetime import datetime
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -44,6 +44,7 @@ from inburgering_tui.tui.dialogs.reason import ReasonDialog
 from inburgering_tui.tui.footer import KeyHints
 from inburgering_tui.tui.labels import suggestion_answer, suggestion_text
 from inburgering_tui.tui.messages import AnswerEdited, ProseIgnored
+from inburgering_tui.tui.read_only import REFUSED as READ_ONLY_REFUSED
 from inburgering_tui.tui.widgets.domains import DomainSidebar
 from inburgering_tui.tui.widgets.questions import (
     PROSE_WINDOW,
@@ -58,6 +59,18 @@ _NOTHING = object()  # no edit waiting to be saved
 
 
 class IntakeScreen(AppScreen[None]):
+    # In a read-only window the answer is shown but its field is off (see _show).
+    WRITES = frozenset(
+        {
+            "not_asked",
+            "skip_domain",
+            "take_suggestion",
+            "dont_know",
+            "decline",
+            "note",
+            "domain_note",
+        }
+    )
     BINDINGS = [
         Binding("pagedown", "next_question", N_("Volgende vraag"), id="intake.next", priority=True),
         Binding(
@@ -199,6 +212,7 @@ class IntakeScreen(AppScreen[None]):
         slot = self.query_one("#answer-slot", Vertical)
         slot.remove_children()
         widget = answer_widget(question, answer.value if answer else None)
+        widget.disabled = self.app.read_only  # shown, not editable: another window writes
         self._answer_widget = widget
         slot.mount(widget)
         # Focus without scrolling and show the pane from its top: the question and the answer
@@ -212,7 +226,8 @@ class IntakeScreen(AppScreen[None]):
         self._show_warnings()
         self._show_historical(section)
         self.query_one(DomainSidebar).show(self.walk, section.id)
-        self.intake.move_to(question)
+        if not self.app.read_only:
+            self.intake.move_to(question)
 
     def _reorder(self) -> bool:
         return app_reorders(self.app.settings.bidi, os.environ)
@@ -331,9 +346,19 @@ class IntakeScreen(AppScreen[None]):
 
     # -- answering ---------------------------------------------------------------------------
 
+    def on_key(self, event: events.Key) -> None:
+        """A read-only window says why typing an answer does nothing."""
+        if self.app.read_only and (
+            event.is_printable or event.key in ("enter", "space", "delete", "backspace")
+        ):
+            self.query_one("#answer-error", Label).update(_(READ_ONLY_REFUSED))
+
     @on(AnswerEdited)
     def _edited(self, event: AnswerEdited) -> None:
         event.stop()
+        if self.app.read_only:
+            self.query_one("#answer-error", Label).update(_(READ_ONLY_REFUSED))
+            return
         question = self.question
         if question is None or event.question_id != question.id:
             return
@@ -640,6 +665,8 @@ class IntakeScreen(AppScreen[None]):
             self.dismiss()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.refused_read_only(action):
+            return None
         if action == "next_question" and self._typing_invalid:
             return None  # greyed: the answer must be valid first
         if action in ("dont_know", "decline"):

@@ -26,6 +26,8 @@ from inburgering_tui.tui.widgets.case_details import CaseDetails
 
 
 class OfficeCaseScreen(AppScreen[None]):
+    # The office's own writes: a resolution, and the exports (each one is audited).
+    WRITES = frozenset({"keep_current", "take_incoming", "intake_report", "save_attachment"})
     BINDINGS = [
         Binding("h", "keep_current", N_("Conflict: huidige houden"), id="office.keep"),
         Binding("o", "take_incoming", N_("Conflict: andere versie overnemen"), id="office.take"),
@@ -95,6 +97,8 @@ class OfficeCaseScreen(AppScreen[None]):
             )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.refused_read_only(action):
+            return None
         if action in ("keep_current", "take_incoming"):
             return self.conflict is not None
         if action == "save_attachment":

@@ -62,6 +62,7 @@ SAVE_DELAY = 0.4
 
 
 class PipScreen(AppScreen[None]):
+    WRITES = frozenset({"add_afspraak", "remove_afspraak", "amend", "pdf", "review"})
     BINDINGS = [
         Binding("f2", "add_afspraak", N_("Afspraak +"), id="pip.add"),
         Binding("f3", "check", N_("Controleren"), id="pip.check"),

@@ -39,6 +39,7 @@ from inburgering_tui.tui.widgets.script_text import ScriptText
 
 
 class PipReviewScreen(AppScreen[None]):
+    WRITES = frozenset({"agree", "set_pip", "pdf"})
     BINDINGS = [
         Binding("ctrl+s", "agree", N_("Akkoord vastleggen"), id="review.agree", priority=True),
         Binding("f7", "pdf", N_("PDF"), id="review.pdf"),

@@ -11,10 +11,12 @@ from textual.widgets import Input, Label, LoadingIndicator, Static
 
 from inburgering_tui.i18n.catalogs import _
 from inburgering_tui.i18n.markers import N_
+from inburgering_tui.i18n.refusal import Refusal
 from inburgering_tui.store.engine import StoreLocked
 from inburgering_tui.store.keys import MIN_PASSPHRASE_LENGTH, KeyFileError, WrongPassphrase
 from inburgering_tui.store.repository import Store
 from inburgering_tui.tui.failures import describe_failure
+from inburgering_tui.tui.read_only import ReadOnlyBanner
 from inburgering_tui.tui.work import WorkScreen
 
 if TYPE_CHECKING:
@@ -30,7 +32,7 @@ class UnlockScreen(WorkScreen[None]):
     Opening runs as long work (argon2id takes a noticeable moment by design); it has no steps to
     stop between, so there is no Esc here."""
 
-    EXPECTED = (WrongPassphrase, KeyFileError, StoreLocked, OSError)
+    EXPECTED = (WrongPassphrase, KeyFileError, StoreLocked, OSError, Refusal)
     WORK_FAILED = N_("De opslag kon niet worden geopend: {reason}")
 
     if TYPE_CHECKING:
@@ -54,6 +56,9 @@ class UnlockScreen(WorkScreen[None]):
             yield Label("", id="unlock-error", classes="error", markup=False)
             if self.app.unlock_hint:
                 yield Static(self.app.unlock_hint, classes="hint")
+            holder = getattr(self.app, "read_only_holder", None)  # the interpreter's has none
+            if holder is not None:
+                yield ReadOnlyBanner(holder)
             yield LoadingIndicator(id="unlock-busy")
 
     def on_mount(self) -> None:
