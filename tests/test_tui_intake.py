@@ -25,6 +25,8 @@ from .pilot import (
     shown_question,
     shown_section,
     type_text,
+    wait_for_screen,
+    wait_until,
 )
 
 
@@ -311,8 +313,8 @@ async def test_idle_app_locks_and_unlocks_to_the_same_place(
         await pilot.pause()
         intake = app.screen
         where = shown_question(intake).id
-        await pilot.pause(2.5)
-        assert isinstance(app.screen, UnlockScreen)
+        # The idle lock fires after 1.2 s; wait on the screen, not the clock (a busy machine).
+        await wait_for_screen(pilot, UnlockScreen, timeout=15)
         assert app.store is None
         await unlock(pilot)
         assert app.screen is intake
@@ -347,13 +349,16 @@ async def test_case_list_searches_by_name_and_v_nummer(
         assert table.row_count == 2
         await pilot.press("slash")
         await type_text(pilot, "twee")
-        await pilot.pause(0.4)  # the search waits for a pause in typing
-        assert table.row_count == 1
+        # The search waits for a pause in typing: wait for its result.
+        await wait_until(pilot, lambda: table.row_count == 1, "the search to find one case")
         await pilot.press("escape")
         await pilot.press("slash")
         await type_text(pilot, "1111")
-        await pilot.pause(0.4)
-        assert table.row_count == 1
+        await wait_until(
+            pilot,
+            lambda: table.row_count == 1 and "Eerste" in str(table.get_row_at(0)[0]),
+            "the search by V-nummer to find Eerste",
+        )
         assert "Eerste" in str(table.get_row_at(0)[0])
         assert "1 zaak," in str(app.screen.query_one("#case-count", Static).render())
 
