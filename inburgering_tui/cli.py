@@ -52,7 +52,7 @@ def run_tui(
     forms = forms_for(settings)
     if store is None and os.environ.get("INBURGERING_PASSPHRASE") and vault.is_initialised():
         store = vault.unlock(os.environ["INBURGERING_PASSPHRASE"], settings.consultant)
-    InburgeringApp(
+    app = InburgeringApp(
         vault,
         forms,
         settings,
@@ -60,7 +60,15 @@ def run_tui(
         unlock_hint=unlock_hint,
         back_office=back_office,
         server_store=server_store,
-    ).run()
+    )
+    app.run()
+    exit_on_crash(app.return_code)
+
+
+def exit_on_crash(return_code: int | None) -> None:
+    """An app that ended by an unexpected exception (return code 1) fails the command too."""
+    if return_code:
+        raise SystemExit(return_code)
 
 
 def cmd_backoffice(args: argparse.Namespace, settings: Settings) -> None:
@@ -205,7 +213,9 @@ def cmd_follow(args: argparse.Namespace, settings: Settings) -> None:
     store = None
     if os.environ.get("INBURGERING_PASSPHRASE"):
         store = vault.unlock(os.environ["INBURGERING_PASSPHRASE"], read_only=True)
-    FollowApp(vault, forms_for(settings), settings, args.lang, store=store).run()
+    app = FollowApp(vault, forms_for(settings), settings, args.lang, store=store)
+    app.run()
+    exit_on_crash(app.return_code)
 
 
 def cmd_passphrase(_args: argparse.Namespace, _settings: Settings) -> None:

@@ -14,6 +14,8 @@ import sqlcipher3
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
+from inburgering_tui.store.write_faults import reconnect_after_faults
+
 DB_NAME = "store.db"
 
 
@@ -54,6 +56,7 @@ def sqlite_engine(path: Path, key: bytes, *, read_only: bool = False) -> Engine:
         hide_parameters=True,
     )
     _use_explicit_transactions(engine)
+    reconnect_after_faults(engine, path)
     return engine
 
 
