@@ -14,6 +14,7 @@ import sqlcipher3
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
+from inburgering_tui.private_files import private_store_file
 from inburgering_tui.store.write_faults import reconnect_after_faults
 
 DB_NAME = "store.db"
@@ -27,6 +28,8 @@ def sqlite_engine(path: Path, key: bytes, *, read_only: bool = False) -> Engine:
     if len(key) != 32:
         raise ValueError("the data key must be 32 bytes")
     hex_key = key.hex()
+    if not read_only:
+        private_store_file(path)
 
     def connect() -> sqlcipher3.dbapi2.Connection:
         conn = sqlcipher3.dbapi2.connect(str(path), check_same_thread=False, timeout=10)
