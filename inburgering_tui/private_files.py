@@ -68,7 +68,13 @@ def store_files(db_path: Path) -> list[Path]:
 def private_store_file(db_path: Path) -> None:
     """Before SQLite opens the store: an empty 0600 file if there is none yet (SQLite takes an
     empty file for a new database, and gives its -wal and -shm files the database file's mode),
-    and an older store's files made 0600."""
-    with contextlib.suppress(FileExistsError):
+    and an older store's files made 0600. Where neither can be done (no folder, a read-only
+    disk), SQLite itself then says what it cannot do: nothing is written there either."""
+    try:
         os.close(os.open(db_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
-    make_private(*store_files(db_path))
+    except FileExistsError:
+        pass
+    except OSError:
+        return
+    with contextlib.suppress(OSError):
+        make_private(*store_files(db_path))
