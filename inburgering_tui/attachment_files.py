@@ -15,6 +15,7 @@ from pathlib import Path
 from inburgering_tui.domain.attachments import EXTENSIONS
 from inburgering_tui.domain.forms import Form
 from inburgering_tui.i18n.markers import N_
+from inburgering_tui.private_files import make_folders
 from inburgering_tui.store.attachment_repository import (
     AttachmentRefused,
     AttachmentStore,
@@ -98,7 +99,7 @@ def save_attachment(
     checkpoint()
     target = out / default_name(attachment) if out.is_dir() else out
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        make_folders(target.parent)
         handle, temporary = tempfile.mkstemp(
             dir=target.parent, prefix=".bijlage-", suffix=".partial"
         )  # mkstemp makes it 0600

@@ -64,6 +64,13 @@ def run_tui(
         # Through the app: it takes the instance lock first, or opens read-only without it.
         app.store = app.open_store(os.environ["INBURGERING_PASSPHRASE"], create=False)
     app.run()
+    exit_on_crash(app.return_code)
+
+
+def exit_on_crash(return_code: int | None) -> None:
+    """An app that ended by an unexpected exception (return code 1) fails the command too."""
+    if return_code:
+        raise SystemExit(return_code)
 
 
 def cmd_backoffice(args: argparse.Namespace, settings: Settings) -> None:
@@ -218,7 +225,9 @@ def cmd_follow(args: argparse.Namespace, settings: Settings) -> None:
     store = None
     if os.environ.get("INBURGERING_PASSPHRASE"):
         store = vault.unlock(os.environ["INBURGERING_PASSPHRASE"], read_only=True)
-    FollowApp(vault, forms_for(settings), settings, args.lang, store=store).run()
+    app = FollowApp(vault, forms_for(settings), settings, args.lang, store=store)
+    app.run()
+    exit_on_crash(app.return_code)
 
 
 def cmd_passphrase(_args: argparse.Namespace, _settings: Settings) -> None:

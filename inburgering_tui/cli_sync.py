@@ -161,6 +161,7 @@ def cmd_bundle_status(_args: argparse.Namespace, settings: Settings) -> None:
 def cmd_cases_export(args: argparse.Namespace, settings: Settings) -> None:
     """One row per case for the municipal case system (UTF-8 with BOM: Excel reads it)."""
     from inburgering_tui.case_export import write_cases_csv
+    from inburgering_tui.private_files import private_opener
 
     if not args.csv:
         raise CliError("choose a format: --csv")
@@ -168,7 +169,7 @@ def cmd_cases_export(args: argparse.Namespace, settings: Settings) -> None:
     store = open_office_store(args, settings)
     try:
         with (
-            open(args.out, "w", newline="", encoding="utf-8-sig")
+            open(args.out, "w", newline="", encoding="utf-8-sig", opener=private_opener)
             if args.out
             else nullcontext(sys.stdout)
         ) as out:

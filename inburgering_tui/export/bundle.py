@@ -28,6 +28,7 @@ from inburgering_tui.export.files import write_atomically
 from inburgering_tui.export.pki import Identity, load_identity
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.i18n.refusal import Refusal
+from inburgering_tui.private_files import make_folders
 from inburgering_tui.store.busy import StoreBusy
 from inburgering_tui.store.laptop_sync import LaptopSync
 from inburgering_tui.store.models import new_id, utcnow
@@ -291,7 +292,7 @@ def import_files(
         except OSError as exc:
             outcomes.append(FileOutcome(path, refused=exc.strerror or str(exc)))
             continue
-        receipts_dir.mkdir(parents=True, exist_ok=True)
+        make_folders(receipts_dir)
         receipt = receipts_dir / receipt_name(summary)
         write_atomically(receipt, make_receipt(summary, office_p12, passphrase))
         outcomes.append(FileOutcome(path, summary, receipt))

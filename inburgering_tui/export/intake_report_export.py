@@ -21,6 +21,7 @@ from inburgering_tui.domain.intake_report import (
     ReportHeader,
     build_report,
 )
+from inburgering_tui.export.files import write_atomically
 from inburgering_tui.export.fonts import FontsMissing
 from inburgering_tui.export.intake_report_pdf import render
 from inburgering_tui.i18n.markers import N_
@@ -114,8 +115,7 @@ def export_intake_report(
     checkpoint()  # the last moment before the file is written
     path = out or settings.exports_dir / report_file_name(case_id, without_health=without_health)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(pdf)
+        write_atomically(path, pdf)
     except OSError as exc:
         raise ReportError(
             N_("Kan {path} niet schrijven: {reason}"), path=str(path), reason=exc.strerror or ""

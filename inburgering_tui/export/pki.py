@@ -8,7 +8,6 @@ encrypted (PKCS#12 or PKCS#8 with the passphrase); certificates are public.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.i18n.refusal import Refusal
+from inburgering_tui.private_files import private_folder, write_private
 
 PKI_DIR = "pki"
 CA_CERT = "ca.pem"
@@ -94,10 +94,9 @@ def _issue(
 
 
 def _write_private(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
+    """Keys and certificates alike: 0600 files in a 0700 pki/ folder."""
+    private_folder(path.parent)
+    write_private(path, data)
 
 
 def _p12(name: str, identity: Identity, passphrase: str) -> bytes:
@@ -136,9 +135,9 @@ def create_dev_pki(
         _write_private(p12, _p12(role, identity, passphrase))
         made[role] = p12
         if role == "backoffice":
-            (folder / BACKOFFICE_CERT).write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+            _write_private(folder / BACKOFFICE_CERT, cert.public_bytes(serialization.Encoding.PEM))
             made["backoffice_cert"] = folder / BACKOFFICE_CERT
-    (folder / CA_CERT).write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
+    _write_private(folder / CA_CERT, ca_cert.public_bytes(serialization.Encoding.PEM))
     _write_private(
         folder / CA_KEY,
         ca_key.private_bytes(

@@ -2,11 +2,13 @@
 
 Every write is an explicit act of the consultant (a chosen option, a typed and valid value, a
 clearing, a reason) and commits before the method returns: what the screen calls saved is on disk.
+A write the disk or the database refuses raises :class:`WriteFailed` and changes nothing here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,8 +22,10 @@ from inburgering_tui.domain.forms import Form, Question, Section, no_answer
 from inburgering_tui.domain.intake import CaseFacts, DomainStatus, Household, IntakeWalk
 from inburgering_tui.domain.intake_prefill import Child, ConversationFacts, HouseholdFacts
 from inburgering_tui.domain.languages import first_language
+from inburgering_tui.i18n.markers import N_
 from inburgering_tui.store.models import Case, Conversation, HouseholdMember
 from inburgering_tui.store.repository import Store, StoredAnswer
+from inburgering_tui.store.write_faults import WriteFault, write_fault
 
 QUESTION, DOMAIN = "question", "domain"  # what a note is about
 NOTE_MAX_LENGTH = 4000
@@ -29,6 +33,41 @@ NOTE_MAX_LENGTH = 4000
 
 class UnknownQuestion(LookupError):
     """A question id the form does not have."""
+
+
+# Why a write failed, as the consultant reads it; each names what to do about it.
+WRITE_FAULT_REASONS = {
+    WriteFault.DISK_FULL: N_("De schijf is vol. Maak ruimte vrij op de schijf."),
+    WriteFault.READ_ONLY: N_("De opslag is alleen-lezen: er kan niets in worden geschreven."),
+    WriteFault.IO_ERROR: N_("De schijf gaf een fout bij het schrijven (I/O-fout)."),
+    WriteFault.BUSY: N_("Een ander programma schrijft nu in de opslag; probeer het zo opnieuw."),
+    WriteFault.REFUSED: N_("De opslag weigerde het schrijven."),
+}
+
+
+class WriteFailed(Exception):
+    """The store refused a write (a full disk, a read-only store, an I/O error): nothing of it
+    was saved, and the session still holds what the store holds."""
+
+    def __init__(self, fault: WriteFault) -> None:
+        super().__init__(fault.value)
+        self.fault = fault
+
+    @property
+    def reason_msgid(self) -> str:
+        return WRITE_FAULT_REASONS[self.fault]
+
+
+@contextmanager
+def _writing() -> Iterator[None]:
+    """Turn the database's refusals into WriteFailed; anything else (a bug) goes on up."""
+    try:
+        yield
+    except Exception as error:
+        fault = write_fault(error)
+        if fault is None:
+            raise
+        raise WriteFailed(fault) from error
 
 
 @dataclass(frozen=True)
@@ -159,9 +198,15 @@ class IntakeSession:
             self.form, values, facts, self.today, practice, self.walk.skipped, question_id
         )
 
-    def move_to(self, question: Question) -> None:
-        """Remember where the consultant is (not an answer: not audited)."""
-        self.store.set_position(self.case.id, self.form.id, question.id)
+    def move_to(self, question: Question) -> bool:
+        """Remember where the consultant is (not an answer: not audited). False when the store
+        refused it: a lost place is no lost answer, and moving on must still work."""
+        try:
+            with _writing():
+                self.store.set_position(self.case.id, self.form.id, question.id)
+        except WriteFailed:
+            return False
+        return True
 
     def question_note(self, question: Question) -> str:
         return self.notes.get((QUESTION, question.id), "")
@@ -185,7 +230,8 @@ class IntakeSession:
             raise ValueError(f"a note holds at most {NOTE_MAX_LENGTH} characters")
         if self.notes.get((kind, subject), "") == text:
             return
-        self.store.set_note(self.case.id, self.form.id, kind, subject, text)
+        with _writing():
+            self.store.set_note(self.case.id, self.form.id, kind, subject, text)
         if text:
             self.notes[(kind, subject)] = text
         else:
@@ -196,7 +242,8 @@ class IntakeSession:
         return validate(question, raw, self.today)
 
     def answer(self, question: Question, raw: Any) -> Saved | Invalid:
-        """Record what the person answered; an empty ``raw`` clears the answer."""
+        """Record what the person answered; an empty ``raw`` clears the answer. Raises
+        :class:`WriteFailed` (as every write here does) when the store refused it."""
         value = self.check(question, raw)
         if isinstance(value, Invalid):
             return value
@@ -221,11 +268,13 @@ class IntakeSession:
         reason = reason.strip()
         if not reason:
             raise ValueError("a skipped domain needs its reason")
-        self.store.skip_section(self.case.id, self.form.id, section.id, reason)
+        with _writing():
+            self.store.skip_section(self.case.id, self.form.id, section.id, reason)
         self.reload()
 
     def reopen_domain(self, section: Section) -> None:
-        self.store.skip_section(self.case.id, self.form.id, section.id, None)
+        with _writing():
+            self.store.skip_section(self.case.id, self.form.id, section.id, None)
         self.reload()
 
     def _write(self, question: Question, value: Any, reason: str | None) -> Saved:
@@ -234,16 +283,18 @@ class IntakeSession:
         if held == (value, reason):
             return Saved(question.id, value, changed=False)
         section = self.section_of(question)
-        self.store.save_answer(
-            self.case.id,
-            self.form.id,
-            self.form.version,
-            section.id,
-            question.id,
-            value,
-            not_asked_reason=reason,
-            conversation_id=self.conversation_id,
-        )
+        with _writing():
+            self.store.save_answer(
+                self.case.id,
+                self.form.id,
+                self.form.version,
+                section.id,
+                question.id,
+                value,
+                not_asked_reason=reason,
+                conversation_id=self.conversation_id,
+            )
+        # Only after the commit: the walk, the sidebar and the summary count what is on disk.
         self.answers[question.id] = StoredAnswer(
             question.id, section.id, self.form.version, value, reason
         )

@@ -21,6 +21,7 @@ from typing import Any
 
 import sqlcipher3
 
+from inburgering_tui.private_files import make_folders, private_folder, private_opener
 from inburgering_tui.store.engine import DB_NAME
 from inburgering_tui.store.instance_lock import exclusive_use
 from inburgering_tui.store.keys import KEYFILE_NAME, KeyFile, KeyFileError, WrongPassphrase
@@ -61,6 +62,8 @@ def _revision(conn: sqlcipher3.dbapi2.Connection) -> str | None:
 
 
 def backup(vault: Vault, key: bytes, target: Path) -> BackupInfo:
+    make_folders(target.parent)
+    # The scratch folder is 0700 (mkdtemp): the copy in it is nobody else's while it lasts.
     with tempfile.TemporaryDirectory(dir=target.parent) as scratch:
         copy = Path(scratch) / DB_NAME
         source = _connect(vault.db_path, key)
@@ -115,15 +118,18 @@ def restore(vault: Vault, archive_path: Path, passphrase: str, *, force: bool) -
         KeyFile(Path(scratch)).unlock(passphrase)  # WrongPassphrase: nothing touched yet
         if vault.is_initialised() and vault.db_path.exists() and not force:
             _refuse_if_newer(vault, here, manifest["last_change"])
-        vault.home.mkdir(parents=True, exist_ok=True)
+        private_folder(vault.home)
         for leftover in (
             vault.db_path.with_name(DB_NAME + "-wal"),
             vault.db_path.with_name(DB_NAME + "-shm"),
         ):
             leftover.unlink(missing_ok=True)
-        shutil.copyfile(Path(scratch) / DB_NAME, vault.db_path)
-        shutil.copyfile(Path(scratch) / KEYFILE_NAME, vault.keyfile.path)
-        os.chmod(vault.keyfile.path, 0o600)
+        for name, target in ((DB_NAME, vault.db_path), (KEYFILE_NAME, vault.keyfile.path)):
+            with (
+                (Path(scratch) / name).open("rb") as source,
+                open(target, "wb", opener=private_opener) as copy,
+            ):
+                shutil.copyfileobj(source, copy)
     return BackupInfo(manifest["created_at"], manifest["last_change"], manifest.get("revision"))
 
 

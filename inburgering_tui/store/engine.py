@@ -13,7 +13,9 @@ import sqlcipher3
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import QueuePool
 
+from inburgering_tui.private_files import private_store_file
 from inburgering_tui.store.busy import StoreBusy, busy_timeout, is_busy, use_transactions
+from inburgering_tui.store.write_faults import reconnect_after_faults
 
 DB_NAME = "store.db"
 
@@ -26,6 +28,8 @@ def sqlite_engine(path: Path, key: bytes, *, read_only: bool = False) -> Engine:
     if len(key) != 32:
         raise ValueError("the data key must be 32 bytes")
     hex_key = key.hex()
+    if not read_only:
+        private_store_file(path)
 
     def connect() -> sqlcipher3.dbapi2.Connection:
         # The driver's timeout is SQLite's busy timeout: it waits already while keying.
@@ -58,6 +62,7 @@ def sqlite_engine(path: Path, key: bytes, *, read_only: bool = False) -> Engine:
         hide_parameters=True,
     )
     use_transactions(engine, read_only=read_only)  # see busy.py: one writer at a time
+    reconnect_after_faults(engine, path)
     return engine
 
 

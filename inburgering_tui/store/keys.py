@@ -23,6 +23,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from inburgering_tui.private_files import private_folder, private_opener
+
 KEYFILE_NAME = "keys.json"
 _FORMAT = 1
 _AAD = b"inburgering-tui data key v1"
@@ -176,10 +178,10 @@ class KeyFile:
 
     def _write(self, wraps: dict[str, Any]) -> None:
         # Write-then-rename so a crash leaves either the old or the new file, never half of one.
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(self.path.parent)
         tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"format": _FORMAT, "wraps": wraps}, indent=2), encoding="utf-8")
-        os.chmod(tmp, 0o600)
-        with open(tmp, "rb") as handle:
+        with open(tmp, "w", encoding="utf-8", opener=private_opener) as handle:
+            handle.write(json.dumps({"format": _FORMAT, "wraps": wraps}, indent=2))
+            handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, self.path)

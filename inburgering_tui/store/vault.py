@@ -7,6 +7,7 @@ from pathlib import Path
 
 from platformdirs import user_data_path
 
+from inburgering_tui.private_files import private_folder
 from inburgering_tui.store.engine import DB_NAME, sqlite_engine
 from inburgering_tui.store.keys import KeyFile, KeyFileError
 from inburgering_tui.store.migrate import current_revision, head_revision, upgrade
@@ -31,8 +32,7 @@ class Vault:
         return self.keyfile.exists()
 
     def create(self, passphrase: str, actor: str = "") -> Store:
-        self.home.mkdir(parents=True, exist_ok=True)
-        os.chmod(self.home, 0o700)
+        private_folder(self.home)
         key = self.keyfile.create(passphrase)
         return self._open(key, actor)
 

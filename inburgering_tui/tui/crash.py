@@ -17,10 +17,19 @@ from textual.app import App
 from inburgering_tui.i18n.catalogs import _
 
 
-def private_report(error: BaseException | None) -> Group:
+def private_report(error: BaseException | None, *, unsaved: bool = False) -> Group:
+    """``unsaved``: an answer on screen was not in the store (typed, or refused by the disk)."""
+    saved = (
+        _(
+            "Het laatste antwoord is NIET opgeslagen: voer het opnieuw in. Antwoorden die als "
+            "opgeslagen werden getoond, staan in de opslag. Meld deze fout aan de beheerder:"
+        )
+        if unsaved
+        else _("Alle antwoorden tot nu toe zijn opgeslagen. Meld deze fout aan de beheerder:")
+    )
     lines = [
         Text(_("Er ging iets mis en het programma is gestopt."), style="bold red"),
-        Text(_("Alle antwoorden tot nu toe zijn opgeslagen. Meld deze fout aan de beheerder:")),
+        Text(saved),
     ]
     if error is not None:
         lines.append(Text(f"{type(error).__module__}.{type(error).__qualname__}", style="bold"))
@@ -35,5 +44,15 @@ class PrivateCrashMixin(App[Any]):
     def _fatal_error(self) -> None:
         self.bell()
         error = getattr(self, "_exception", None)
-        self._exit_renderables.append(private_report(error))
+        self._exit_renderables.append(private_report(error, unsaved=self._holds_unsaved_answer()))
         self._close_messages_no_wait()
+
+    def _holds_unsaved_answer(self) -> bool:
+        """Whether a screen holds an answer the store does not (see IntakeScreen)."""
+        try:
+            return any(
+                getattr(screen, "has_unsaved_answer", lambda: False)()
+                for screen in self.screen_stack
+            )
+        except Exception:
+            return True  # the app is broken: never claim an answer was saved

@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 from inburgering_tui.domain.forms import Question, Section
 from inburgering_tui.i18n.catalogs import _
 from inburgering_tui.i18n.markers import N_
-from inburgering_tui.services.intake_session import IntakeSession
+from inburgering_tui.services.intake_session import IntakeSession, WriteFailed
 from inburgering_tui.tui.base import AppModal
 from inburgering_tui.tui.widgets.questions import answer_text
 
@@ -106,15 +106,21 @@ class DomainSummaryDialog(AppModal[SummaryChoice | None]):
     def action_domain_note(self) -> None:
         from inburgering_tui.tui.dialogs.note import NoteDialog
 
-        def keep(text: str | None) -> None:
-            if text is not None:
-                self.intake.note_domain(self.section, text)
-                self.query_one("#summary-domain-note", Static).update(self._domain_note_text())
+        title = _("Notitie bij {domain}").format(domain=_(self.section.title))
 
-        self.app.push_screen(
-            NoteDialog(
-                _("Notitie bij {domain}").format(domain=_(self.section.title)),
-                self.intake.domain_note(self.section),
-            ),
-            keep,
-        )
+        def keep(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                self.intake.note_domain(self.section, text)
+            except WriteFailed as failed:
+                # Refused by the store: said so, and the note comes back to be tried again.
+                self.notify(
+                    _("Niet opgeslagen: {reason}").format(reason=_(failed.reason_msgid)),
+                    severity="error",
+                )
+                self.app.push_screen(NoteDialog(title, text), keep)
+                return
+            self.query_one("#summary-domain-note", Static).update(self._domain_note_text())
+
+        self.app.push_screen(NoteDialog(title, self.intake.domain_note(self.section)), keep)

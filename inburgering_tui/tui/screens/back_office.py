@@ -106,13 +106,14 @@ class BackOfficeScreen(AppScreen[None]):
 
     def action_export_csv(self) -> None:
         from inburgering_tui.case_export import write_cases_csv
+        from inburgering_tui.private_files import make_folders, private_opener
 
         app = self.app
         today = app.today()
         folder = app.settings.exports_dir
-        folder.mkdir(parents=True, exist_ok=True)
+        make_folders(folder)
         path = folder / f"zaken-{today:%Y%m%d}.csv"
-        with open(path, "w", newline="", encoding="utf-8-sig") as out:
+        with open(path, "w", newline="", encoding="utf-8-sig", opener=private_opener) as out:
             count = write_cases_csv(
                 app.require_store(),
                 app.intake_form,

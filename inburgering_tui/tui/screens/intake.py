@@ -1,4 +1,8 @@
-"""The brede intake, question by question, every answer committed the moment it is valid."""
+"""The brede intake, question by question, every answer committed the moment it is valid.
+
+A write the store refuses (a full disk, a read-only store) is shown as not saved, with the reason;
+the typed answer stays on screen and is saved by the next Enter or PgDn once the fault is gone.
+"""
 
 from __future__ import annotations
 
@@ -35,7 +39,7 @@ from inburgering_tui.i18n.catalogs import (
     ui_language,
 )
 from inburgering_tui.i18n.markers import N_
-from inburgering_tui.services.intake_session import IntakeSession
+from inburgering_tui.services.intake_session import IntakeSession, WriteFailed
 from inburgering_tui.tui.base import AppScreen
 from inburgering_tui.tui.dialogs.domain_summary import DomainSummaryDialog, SummaryChoice
 from inburgering_tui.tui.dialogs.find_question import Findable, FindQuestionDialog
@@ -121,6 +125,7 @@ class IntakeScreen(AppScreen[None]):
         self._pending: Any = _NOTHING
         self._save_timer: Timer | None = None
         self._typing_invalid = False
+        self._write_failed = False  # the store refused the last write of this question
         self._answer_widget: Widget | None = None
         self._suggested: Any = None  # what F2 takes for the shown question
 
@@ -188,6 +193,7 @@ class IntakeScreen(AppScreen[None]):
         self.section, self.question = section, question
         self._pending = _NOTHING
         self._typing_invalid = False
+        self._write_failed = False
         shown = self.walk.visible_questions(section)
         number = [q.id for q in shown].index(question.id) + 1 if question in shown else 0
         title = _(section.title)
@@ -414,24 +420,54 @@ class IntakeScreen(AppScreen[None]):
         )
 
     def _flush(self) -> bool:
-        """Save the edit waiting for this question; False (with the reason shown) if invalid."""
+        """Save the edit waiting for this question; False (with the reason shown) if invalid or
+        refused by the store: then the edit stays waiting, for the next try."""
         self._cancel_timer()
         if self.question is None or self._pending is _NOTHING:
             return True
-        outcome = self.intake.answer(self.question, self._pending)
+        try:
+            outcome = self.intake.answer(self.question, self._pending)
+        except WriteFailed as failed:
+            self._show_write_failed(failed)
+            return False
         if isinstance(outcome, Invalid):
             self._show_invalid(outcome)
             return False
         self._pending = _NOTHING
+        if self._write_failed:
+            self._write_failed = False
+            self.query_one("#answer-error", Label).update("")
         self._show_saved_state(
             self.intake.answer_for(outcome.question_id), saved_now=outcome.changed
         )
         self._after_write()
         return True
 
+    def _show_write_failed(self, failed: WriteFailed) -> None:
+        """Not saved, and why; the answer widget keeps what was typed (nothing is reloaded)."""
+        self._write_failed = True
+        self.query_one("#save-state", Static).update(
+            "✘ " + _("Niet opgeslagen: {reason}").format(reason=_(failed.reason_msgid))
+        )
+        self.query_one("#answer-error", Label).update(
+            _("Uw antwoord staat er nog. Druk op Enter of PgDn om het opnieuw op te slaan.")
+        )
+        self.app.bell()
+
+    def _refused(self, failed: WriteFailed) -> None:
+        """A note, reason or skip the store refused: said above any dialog, never as saved."""
+        self.notify(
+            _("Niet opgeslagen: {reason}").format(reason=_(failed.reason_msgid)),
+            severity="error",
+        )
+
     def save_pending(self) -> None:
         """Save an edit still waiting (the app is about to lock or quit)."""
         self._flush()
+
+    def has_unsaved_answer(self) -> bool:
+        """Whether the answer on screen is not (yet) in the store: typed, invalid or refused."""
+        return self._pending is not _NOTHING or self._typing_invalid or self._write_failed
 
     def _after_write(self) -> None:
         self._show_warnings()
@@ -537,9 +573,13 @@ class IntakeScreen(AppScreen[None]):
         if question is None:
             return
         self._cancel_timer()
+        try:
+            outcome = self.intake.no_answer(question, kind)
+        except WriteFailed as failed:
+            self._show_write_failed(failed)
+            return
         self._pending = _NOTHING
         self._typing_invalid = False
-        outcome = self.intake.no_answer(question, kind)
         if isinstance(outcome, Invalid):
             self.notify(_(outcome.msgid).format(**outcome.params), severity="warning")
             return
@@ -551,9 +591,15 @@ class IntakeScreen(AppScreen[None]):
             return
 
         def keep(text: str | None) -> None:
-            if text is not None:
+            if text is None:
+                return
+            try:
                 self.intake.note_question(question, text)
-                self._show_note(question)
+            except WriteFailed as failed:
+                self._refused(failed)
+                self.app.push_screen(NoteDialog(_("Notitie bij de vraag"), text), keep)
+                return
+            self._show_note(question)
 
         self.app.push_screen(
             NoteDialog(_("Notitie bij de vraag"), self.intake.question_note(question)), keep
@@ -564,17 +610,18 @@ class IntakeScreen(AppScreen[None]):
         if section is None or not self._settle_current():
             return
 
-        def keep(text: str | None) -> None:
-            if text is not None:
-                self.intake.note_domain(section, text)
+        title = _("Notitie bij {domain}").format(domain=_(section.title))
 
-        self.app.push_screen(
-            NoteDialog(
-                _("Notitie bij {domain}").format(domain=_(section.title)),
-                self.intake.domain_note(section),
-            ),
-            keep,
-        )
+        def keep(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                self.intake.note_domain(section, text)
+            except WriteFailed as failed:
+                self._refused(failed)
+                self.app.push_screen(NoteDialog(title, text), keep)
+
+        self.app.push_screen(NoteDialog(title, self.intake.domain_note(section)), keep)
 
     def action_summary(self) -> None:
         if self.section is not None and self._settle_current():
@@ -621,12 +668,19 @@ class IntakeScreen(AppScreen[None]):
         question, section = self.question, self.section
         current = self.intake.answer_for(question.id)
 
+        title = _("Waarom is deze vraag niet gesteld?")
+
         def record(reason: str | None) -> None:
             if not reason:
                 return
             self._cancel_timer()
+            try:
+                self.intake.not_asked(question, reason)
+            except WriteFailed as failed:
+                self._refused(failed)
+                self.app.push_screen(ReasonDialog(title, reason), record)
+                return
             self._pending = _NOTHING
-            self.intake.not_asked(question, reason)
             following = self.walk.next_question(section, question)
             if following is None:
                 self.action_next_domain(settled=True)
@@ -634,11 +688,7 @@ class IntakeScreen(AppScreen[None]):
                 self._show(section, following)
 
         self.app.push_screen(
-            ReasonDialog(
-                _("Waarom is deze vraag niet gesteld?"),
-                current.not_asked_reason or "" if current else "",
-            ),
-            record,
+            ReasonDialog(title, current.not_asked_reason or "" if current else ""), record
         )
 
     def action_skip_domain(self) -> None:
@@ -646,19 +696,30 @@ class IntakeScreen(AppScreen[None]):
         if section is None or not self._settle_current():
             return
         if section.id in self.walk.skipped:
-            self.intake.reopen_domain(section)
+            try:
+                self.intake.reopen_domain(section)
+            except WriteFailed as failed:
+                self._refused(failed)
+                return
             self.notify(_("Onderwerp {domain} staat weer open.").format(domain=_(section.title)))
             self.query_one(DomainSidebar).show(self.walk, section.id)
             return
 
+        title = _("Waarom slaat u dit onderwerp over?")
+
         def record(reason: str | None) -> None:
             if not reason:
                 return
-            self.intake.skip_domain(section, reason)
+            try:
+                self.intake.skip_domain(section, reason)
+            except WriteFailed as failed:
+                self._refused(failed)
+                self.app.push_screen(ReasonDialog(title, reason), record)
+                return
             self.action_next_domain(settled=True)
             self.query_one(DomainSidebar).show(self.walk, self.section.id if self.section else None)
 
-        self.app.push_screen(ReasonDialog(_("Waarom slaat u dit onderwerp over?")), record)
+        self.app.push_screen(ReasonDialog(title), record)
 
     def action_back(self) -> None:
         if self._settle_current():
