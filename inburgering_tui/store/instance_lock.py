@@ -78,14 +78,31 @@ class InstanceLock:
         since = datetime.now(UTC).isoformat(timespec="seconds")
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()}\nsince {since}\n".encode("ascii"), 0)
-        self._fd = fd
+        # Held through a read-only descriptor from here on: the app keeps no file open for
+        # writing but SQLite's own, so a folder can still be remounted read-only under it.
+        reader = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+        try:
+            fcntl.flock(reader, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # another process took it in that instant: it holds it
+            holder = _read_holder(reader)
+            os.close(reader)
+            return holder
+        self._fd = reader
         return None
 
     def release(self) -> None:
         if self._fd is None:
             return
         fd, self._fd = self._fd, None
-        os.ftruncate(fd, 0)  # what it said is no longer true; the file itself stays
+        try:  # what it said is no longer true; the file itself stays
+            writer = os.open(self.path, os.O_WRONLY | os.O_CLOEXEC)
+        except OSError:
+            pass  # a read-only folder: the pid line stays, the lock goes all the same
+        else:
+            os.ftruncate(writer, 0)
+            os.close(writer)
         os.close(fd)  # closing the only descriptor drops the flock
 
 
