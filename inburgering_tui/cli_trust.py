@@ -142,17 +142,27 @@ def cmd_verify(args: argparse.Namespace, _settings: Settings) -> None:
 
 
 def cmd_audit_verify(_args: argparse.Namespace, settings: Settings) -> None:
+    from inburgering_tui.store.audit_anchor import read_log, seal_problem
     from inburgering_tui.store.audit_chain import first_broken_link
 
     store = open_store(Vault(), settings)
-    events = store.audit_events()
-    store.close()
+    try:
+        with store.engine.connect() as conn, conn.begin():
+            events, seal = read_log(conn)
+    finally:
+        store.close()
     broken = first_broken_link(events)
-    if broken is None:
-        print(f"audit log intact: {len(events)} events, every link holds")
-        return
-    print(f"audit log BROKEN at event {broken.event_id}: {broken.why}")
-    raise SystemExit(1)
+    if broken is not None:
+        print(f"audit log BROKEN at event {broken.event_id}: {broken.why}")
+    # The chain holds after the last events were removed, or after every hash was recomputed:
+    # the seal is what still tells.
+    sealed = seal_problem(events, seal, store.seal_key) if store.seal_key else None
+    if sealed is not None:
+        print(f"audit log BROKEN: {sealed}")
+    if broken is not None or sealed is not None:
+        raise SystemExit(1)
+    seal_note = f"; sealed up to event {seal.event_id}" if seal and store.seal_key else ""
+    print(f"audit log intact: {len(events)} events, every link holds{seal_note}")
 
 
 def cmd_backup(args: argparse.Namespace, _settings: Settings) -> None:
