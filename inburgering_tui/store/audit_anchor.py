@@ -126,7 +126,7 @@ def read_seal(conn: Connection) -> Seal | None:
         return None
     event_id, hash_, mac = row
     if not isinstance(event_id, int) or not isinstance(hash_, str) or not isinstance(mac, str):
-        return Seal(-1, "", "")  # a damaged row: it holds for no key
+        return Seal(-1, "", "damaged")  # holds for no key, and is not pending either
     return Seal(event_id, hash_, mac)
 
 
