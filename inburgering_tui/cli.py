@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from inburgering_tui.cli_attachments import add_commands as add_attachment_commands
+from inburgering_tui.cli_check import add_commands as add_check_commands
 from inburgering_tui.cli_support import CliError, find_case, forms_for, open_store
 from inburgering_tui.cli_sync import add_commands as add_sync_commands
 from inburgering_tui.cli_trust import (
@@ -354,6 +355,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_sync_commands(commands, case_commands)
     add_attachment_commands(commands)
+    add_check_commands(commands)
     office = commands.add_parser(
         "backoffice", help="the back-office screen: every case, imports, conflicts"
     )

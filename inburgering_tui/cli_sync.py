@@ -33,7 +33,11 @@ def open_office_store(args: argparse.Namespace, settings: Settings) -> Store:
     except OperationalError as exc:
         engine.dispose()
         raise CliError(f"cannot reach the database: {exc.orig}") from None
-    return Store(engine, actor=settings.consultant or "backoffice")
+    from inburgering_tui.store.health import repair_on_open
+
+    store = Store(engine, actor=settings.consultant or "backoffice")
+    repair_on_open(store)  # a dropped trigger back, audited
+    return store
 
 
 def _pki_file(args: argparse.Namespace, option: str, default_name: str) -> Path:

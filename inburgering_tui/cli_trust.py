@@ -145,17 +145,40 @@ def cmd_verify(args: argparse.Namespace, _settings: Settings) -> None:
 
 
 def cmd_audit_verify(_args: argparse.Namespace, settings: Settings) -> None:
+    from inburgering_tui.store.audit_anchor import read_log, seal_problem
     from inburgering_tui.store.audit_chain import first_broken_link
+    from inburgering_tui.store.triggers import inspect_triggers
 
-    store = open_store(Vault(), settings)
-    events = store.audit_events()
-    store.close()
+    vault = Vault()
+    if not vault.is_initialised():
+        raise CliError(f"no store in {vault.home}")
+    # Read-only, as `check`: what is found stays as found; the next open for work repairs.
+    passphrase = passphrase_for(vault, confirm_new=False)
+    store = vault.unlock(passphrase, settings.consultant, read_only=True)
+    try:
+        with store.engine.connect() as conn, conn.begin():
+            events, seal = read_log(conn)
+            triggers = inspect_triggers(conn)
+    finally:
+        store.close()
     broken = first_broken_link(events)
-    if broken is None:
-        print(f"audit log intact: {len(events)} events, every link holds")
-        return
-    print(f"audit log BROKEN at event {broken.event_id}: {broken.why}")
-    raise SystemExit(1)
+    if broken is not None:
+        print(f"audit log BROKEN at event {broken.event_id}: {broken.why}")
+    # The chain holds after the last events were removed, or after every hash was recomputed:
+    # the seal is what still tells.
+    sealed = seal_problem(events, seal, store.seal_key) if store.seal_key else None
+    if sealed is not None:
+        print(f"audit log BROKEN: {sealed}")
+    if not triggers.whole:
+        names = ", ".join([*triggers.missing, *triggers.changed])
+        print(
+            f"audit log UNGUARDED: triggers missing or changed: {names} "
+            "(put back the next time the store opens)"
+        )
+    if broken is not None or sealed is not None or not triggers.whole:
+        raise SystemExit(1)
+    seal_note = f"; sealed up to event {seal.event_id}" if seal and store.seal_key else ""
+    print(f"audit log intact: {len(events)} events, every link holds{seal_note}")
 
 
 def cmd_backup(args: argparse.Namespace, _settings: Settings) -> None:

@@ -21,7 +21,7 @@ from inburgering_tui.export.bundle_format import (
     BundleContents,
     BundleError,
     pack,
-    peek_bundle_id,
+    peek_manifest,
     unpack,
 )
 from inburgering_tui.export.files import write_atomically
@@ -100,6 +100,7 @@ def export_bundle(
         loose_audit=pending.loose_audit,
         documents=documents,
         attachments=attachments,
+        audit_seal=pending.audit_seal,
     )
     progress(0.5)
     checkpoint()
@@ -160,17 +161,19 @@ def import_bundle(
     verified = cms.verify(cms.decrypt(data, office), ca)
     # A bundle imported before is known by its signed manifest alone: no need to check and
     # compare every record again to change nothing.
-    bundle_id = peek_bundle_id(verified.content)
+    manifest = peek_manifest(verified.content)
+    bundle_id = str(manifest["bundle_id"]) if manifest else None
     sha256 = hashlib.sha256(data).hexdigest()
     earlier = earlier_import(store, bundle_id, sha256) if bundle_id else None
     if earlier is not None:
         progress(1.0)
+        earlier.audit_seal = manifest.get("audit_seal") if manifest else None
         return earlier
     opened = _checked(verified, data)
     progress(0.3)
     checkpoint()  # the last moment before the one transaction that applies it
     contents = opened.contents
-    return apply_bundle(
+    summary = apply_bundle(
         store,
         Incoming(
             manifest=contents.manifest,
@@ -183,6 +186,10 @@ def import_bundle(
         ),
         lambda done: progress(0.3 + 0.7 * done),
     )
+    # The receipt repeats the laptop's sealed head: the laptop keeps the office's signed word
+    # of how far its audit log went when it sent this bundle.
+    summary.audit_seal = contents.manifest.get("audit_seal")
+    return summary
 
 
 # -- receipts ----------------------------------------------------------------------------------
@@ -203,6 +210,8 @@ def make_receipt(summary: ImportSummary, office_p12: Path, passphrase: str) -> b
         "held": held,
         "conflicts": sorted(c for c, i in summary.outcomes.items() if i["outcome"] == CONFLICT),
     }
+    if summary.audit_seal is not None:
+        body["audit_seal"] = summary.audit_seal
     return cms.sign(json.dumps(body, sort_keys=True).encode(), office_p12, passphrase)
 
 

@@ -88,6 +88,7 @@ def pack(
     loose_audit: list[dict[str, Any]],
     documents: dict[str, bytes],
     attachments: dict[str, bytes] | None = None,
+    audit_seal: dict[str, Any] | None = None,
 ) -> bytes:
     entries: dict[str, bytes] = {AUDIT: canonical(loose_audit)}
     for record in records:
@@ -106,6 +107,10 @@ def pack(
         "complete_audit": complete_audit,
         "entries": {name: _sha256(data) for name, data in entries.items()},
     }
+    if audit_seal is not None:
+        # The laptop's sealed head at export: a record outside the laptop of how far its log
+        # went (store/audit_anchor.py). Optional: bundles from before it stay valid.
+        manifest["audit_seal"] = audit_seal
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(MANIFEST, canonical(manifest))
@@ -186,16 +191,16 @@ def unpack(data: bytes) -> BundleContents:
         raise BundleError(N_("een onderdeel van het bundelarchief is beschadigd")) from None
 
 
-def peek_bundle_id(data: bytes) -> str | None:
-    """The bundle id from a verified archive's manifest, without reading the records: enough
-    to see a bundle imported before. None when anything is off (``unpack`` then says what)."""
+def peek_manifest(data: bytes) -> dict[str, Any] | None:
+    """A verified archive's manifest, valid against its schema, without reading the records.
+    None when anything is off (``unpack`` then says what)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             manifest = json.loads(archive.read(MANIFEST))
         _validators()[0](manifest)
     except Exception:  # any damage: the full check reports it
         return None
-    return str(manifest["bundle_id"])
+    return manifest if isinstance(manifest, dict) else None
 
 
 def _read(

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
+from inburgering_tui.i18n.markers import N_
+
 GENESIS = "0" * 64
 
 
@@ -44,6 +46,7 @@ def event_hash(
 class BrokenLink:
     event_id: int | None
     why: str
+    msgid: str = ""  # the same in the UI language's words, for `inburgering check`
 
 
 def first_broken_link(events: Iterable[Event]) -> BrokenLink | None:
@@ -54,12 +57,18 @@ def first_broken_link(events: Iterable[Event]) -> BrokenLink | None:
         if event.prev_hash != previous:
             where = f"after event {previous_id}" if previous_id is not None else "at the start"
             return BrokenLink(
-                event.id, f"does not follow on the event before it ({where}): deleted or reordered"
+                event.id,
+                f"does not follow on the event before it ({where}): deleted or reordered",
+                N_("volgt niet op de gebeurtenis ervoor: verwijderd of verplaatst"),
             )
         expected = event_hash(
             event.prev_hash, event.at, event.actor, event.action, event.case_id, event.subject
         )
         if event.hash != expected:
-            return BrokenLink(event.id, "its content does not match its hash: edited")
+            return BrokenLink(
+                event.id,
+                "its content does not match its hash: edited",
+                N_("de inhoud past niet bij de hash: gewijzigd"),
+            )
         previous, previous_id = event.hash, event.id
     return None

@@ -3,7 +3,8 @@
 A backup is one zip file: ``store.db`` (copied page by page with SQLite's online backup, so a
 running app keeps writing; the copy stays SQLCipher-encrypted under the same data key),
 ``keys.json`` as it was (so the passphrase of that moment opens it) and ``manifest.json``
-(format, times, schema revision, a sha256 of the database: no personal data).
+(format, times, schema revision, the audit log's sealed head, a sha256 of the database: no
+personal data).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 import sqlcipher3
 
 from inburgering_tui.private_files import make_folders, private_folder, private_opener
+from inburgering_tui.store.audit_anchor import Seal
 from inburgering_tui.store.engine import DB_NAME
 from inburgering_tui.store.instance_lock import exclusive_use
 from inburgering_tui.store.keys import KEYFILE_NAME, KeyFile, KeyFileError, WrongPassphrase
@@ -40,6 +42,9 @@ class BackupInfo:
     created_at: str
     last_change: str
     revision: str | None
+    # The copy's sealed audit head (store/audit_anchor.py): a restored store whose log ends
+    # before it, or whose seal differs, was changed after this backup was taken.
+    audit_seal: dict[str, Any] | None = None
 
 
 def _connect(path: Path, key: bytes) -> sqlcipher3.dbapi2.Connection:
@@ -61,6 +66,14 @@ def _revision(conn: sqlcipher3.dbapi2.Connection) -> str | None:
     return row[0] if row else None
 
 
+def _audit_seal(conn: sqlcipher3.dbapi2.Connection) -> dict[str, Any] | None:
+    try:
+        row = conn.execute("SELECT event_id, hash, mac FROM auditseal WHERE id = 1").fetchone()
+    except sqlcipher3.dbapi2.DatabaseError:
+        return None  # a store from before the seal
+    return Seal(*row).as_json() if row else None
+
+
 def backup(vault: Vault, key: bytes, target: Path) -> BackupInfo:
     make_folders(target.parent)
     # The scratch folder is 0700 (mkdtemp): the copy in it is nobody else's while it lasts.
@@ -74,6 +87,7 @@ def backup(vault: Vault, key: bytes, target: Path) -> BackupInfo:
                 created_at=datetime.now(UTC).isoformat(timespec="seconds"),
                 last_change=_last_change(destination),
                 revision=_revision(destination),
+                audit_seal=_audit_seal(destination),
             )
         finally:
             destination.close()

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Table, delete
 from sqlalchemy import select as select_rows  # Core rows; sqlmodel's select gives models
 from sqlmodel import Session, col, select
 
+from inburgering_tui.store.audit_anchor import read_seal
 from inburgering_tui.store.models import (
     AuditEvent,
     Case,
@@ -39,6 +40,8 @@ class Pending:
     loose_audit: list[dict[str, Any]]
     last_seq: int
     complete_audit: bool
+    # The audit chain's sealed head, read in the same snapshot as the events (audit_anchor.py).
+    audit_seal: dict[str, Any] | None = None
 
 
 def _audit_json(row: Any) -> dict[str, Any]:
@@ -83,6 +86,7 @@ class LaptopSync:
                 )
                 bases.update((case_id, hash_) for case_id, hash_ in conn.execute(query))
             data = read_records(conn, case_ids)
+            seal = read_seal(conn)
         by_case: dict[str, list[dict[str, Any]]] = {case_id: [] for case_id in case_ids}
         loose: list[dict[str, Any]] = []
         for event in events:
@@ -98,7 +102,13 @@ class LaptopSync:
             for case_id in case_ids
         ]
         last_seq = events[-1].id if events else after
-        return Pending(records, loose, int(last_seq or 0), complete_audit=after == 0)
+        return Pending(
+            records,
+            loose,
+            int(last_seq or 0),
+            complete_audit=after == 0,
+            audit_seal=seal.as_json() if seal else None,
+        )
 
     def changed_case_ids(self) -> list[str]:
         """The cases the next bundle would carry (their ids only, for a status line)."""

@@ -65,6 +65,7 @@ class ImportSummary:
     bundle_id: str
     already_imported: bool = False
     outcomes: dict[str, dict[str, str]] = field(default_factory=dict)  # case -> outcome, hash
+    audit_seal: dict[str, Any] | None = None  # the bundle manifest's, for the receipt
 
     def count(self, outcome: str) -> int:
         return sum(1 for item in self.outcomes.values() if item["outcome"] == outcome)

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from inburgering_tui.domain.case_form import CASE_FIELDS
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.i18n.refusal import Refusal
+from inburgering_tui.store.audit_anchor import BASE, LAST_EVENT, SEALING
 from inburgering_tui.store.audit_chain import GENESIS, event_hash
 from inburgering_tui.store.busy import READS_ONLY
 from inburgering_tui.store.models import (
@@ -79,10 +80,13 @@ class StoredAnswer:
 
 
 class Store:
-    def __init__(self, engine: Engine, actor: str) -> None:
+    def __init__(self, engine: Engine, actor: str, *, seal_key: bytes | None = None) -> None:
         self.engine = engine
         self._reader = engine.execution_options(**READS_ONLY)  # same pool, deferred BEGIN
         self.actor = actor
+        # The audit chain's head is sealed with it at every commit (audit_anchor.py); a server
+        # store has no data key to derive it from and goes unsealed.
+        self.seal_key = seal_key
         # form id -> case id -> (the case's updated_at, its intake summary)
         self._summaries: dict[str, dict[str, tuple[Any, dict[str, Any]]]] = {}
 
@@ -104,18 +108,19 @@ class Store:
 
     def audit(self, session: Session, action: str, case_id: str | None, subject: str = "") -> None:
         """Append one event, chained to the one before it (see audit_chain.py)."""
-        previous = _audit_tail(session)
+        previous = self._audit_tail(session)
         event = AuditEvent(actor=self.actor, action=action, case_id=case_id, subject=subject)
         event.prev_hash = previous
         event.hash = event_hash(previous, event.at, event.actor, action, case_id, subject)
         session.info["audit_tail"] = event.hash
+        session.info[LAST_EVENT] = event
         session.add(event)
 
     def audit_many(self, session: Session, items: Sequence[tuple[str, str | None, str]]) -> None:
         """Append many (action, case_id, subject) events at once, as one bulk insert."""
         if not items:
             return
-        previous = _audit_tail(session)
+        previous = self._audit_tail(session)
         rows = []
         for action, case_id, subject in items:
             at = utcnow()
@@ -134,6 +139,12 @@ class Store:
             previous = current
         session.execute(insert(AuditEvent), rows)
         session.info["audit_tail"] = previous
+        session.info.pop(LAST_EVENT, None)
+
+    def _audit_tail(self, session: Session) -> str:
+        if self.seal_key is not None:
+            session.info[SEALING] = self.seal_key
+        return _audit_tail(session)
 
     # -- cases -----------------------------------------------------------------------------
 
@@ -562,8 +573,11 @@ def _audit_tail(session: Session) -> str:
     tail = session.info.get("audit_tail")
     if tail is None:
         # LIMIT 1: without it the result fetches every event before taking the first.
-        newest = select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1)
-        tail = session.exec(newest).first() or GENESIS
+        newest = select(AuditEvent.id, AuditEvent.hash).order_by(col(AuditEvent.id).desc())
+        row = session.exec(newest.limit(1)).first()
+        tail = row[1] if row else GENESIS
+        # The head this transaction starts from: the seal moves on only from there.
+        session.info[BASE] = (int(row[0] or 0), tail) if row else (0, GENESIS)
     return str(tail)
 
 

@@ -8,7 +8,9 @@ from pathlib import Path
 from platformdirs import user_data_path
 
 from inburgering_tui.private_files import private_folder
+from inburgering_tui.store.audit_anchor import seal_key
 from inburgering_tui.store.engine import DB_NAME, sqlite_engine
+from inburgering_tui.store.health import repair_on_open
 from inburgering_tui.store.keys import KeyFile, KeyFileError
 from inburgering_tui.store.migrate import current_revision, head_revision, upgrade
 from inburgering_tui.store.repository import Store
@@ -48,7 +50,7 @@ class Vault:
         if current_revision(engine) != head_revision():
             engine.dispose()
             raise KeyFileError(f"{self.db_path}: open the app once first to update the store")
-        return Store(engine, actor=actor or _default_actor())
+        return Store(engine, actor=actor or _default_actor(), seal_key=seal_key(key))
 
     def open_with_key(self, key: bytes, actor: str = "") -> Store:
         return self._open(key, actor)
@@ -56,7 +58,9 @@ class Vault:
     def _open(self, key: bytes, actor: str) -> Store:
         engine = sqlite_engine(self.db_path, key)
         upgrade(engine)
-        return Store(engine, actor=actor or _default_actor())
+        store = Store(engine, actor=actor or _default_actor(), seal_key=seal_key(key))
+        repair_on_open(store)  # a dropped trigger back, audited
+        return store
 
 
 def _default_actor() -> str:
