@@ -18,7 +18,13 @@ from sqlalchemy.exc import DBAPIError
 
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.i18n.message import Message
-from inburgering_tui.store.audit_anchor import complete_pending, read_log, seal_problem
+from inburgering_tui.store.audit_anchor import (
+    PENDING,
+    complete_pending,
+    read_log,
+    read_seal,
+    seal_problem,
+)
 from inburgering_tui.store.audit_chain import first_broken_link
 from inburgering_tui.store.engine import StoreLocked
 from inburgering_tui.store.migrate import head_revision
@@ -45,7 +51,17 @@ class Finding:
 def repair_on_open(store: Store) -> list[str]:
     """Called each time the store opens for writing: seal the head a migration left unsealed,
     and put back any missing or changed trigger, audited as ``store.triggers_restored`` with
-    the triggers' names. Returns those names."""
+    the triggers' names. Returns those names.
+
+    Looked at in a reading unit of work first: a store with nothing to repair opens without
+    waiting for another process's write lock (opening only reads)."""
+    with store.reading() as session:
+        conn = session.connection()
+        seal = read_seal(conn)
+        pending = store.seal_key is not None and seal is not None and seal.mac == PENDING
+        state = inspect_triggers(conn)
+    if not pending and state.whole:
+        return []
     with store.session() as session:
         conn = session.connection()
         try:
