@@ -1,13 +1,25 @@
-"""The data directory: where the encrypted store and its wrapped key live, and how to open it."""
+"""The data directory: where the encrypted store and its wrapped key live, and how to open it.
+
+A store is two files, ``keys.json`` and ``store.db``. A new one is made only where neither
+exists (nor a -wal left by a crash): one file without the other, an empty, cut-short or
+undecryptable database, or a damaged key file is refused with the reason, and nothing in the
+directory is created, rewritten or removed.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
+import sqlcipher3
 from platformdirs import user_data_path
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
-from inburgering_tui.store.engine import DB_NAME, sqlite_engine
+from inburgering_tui.store import problems
+from inburgering_tui.store.engine import DB_NAME, PAGE_SIZE, sqlite_engine, verify_store
 from inburgering_tui.store.keys import KeyFile, KeyFileError
 from inburgering_tui.store.migrate import current_revision, head_revision, upgrade
 from inburgering_tui.store.repository import Store
@@ -27,25 +39,75 @@ class Vault:
         self.keyfile = KeyFile(self.home)
         self.db_path = self.home / DB_NAME
 
+    @property
+    def sidecars(self) -> tuple[Path, Path]:
+        """SQLite's -wal and -shm files beside the database."""
+        return (
+            self.db_path.with_name(DB_NAME + "-wal"),
+            self.db_path.with_name(DB_NAME + "-shm"),
+        )
+
+    def is_new(self) -> bool:
+        """Nothing of a store is here: the only case in which one may be created."""
+        return not any(p.exists() for p in (self.keyfile.path, self.db_path, self.sidecars[0]))
+
     def is_initialised(self) -> bool:
-        return self.keyfile.exists()
+        """Some of a store is here (whole or not): never create one over it."""
+        return not self.is_new()
+
+    def check(self) -> None:
+        """What can be known without the passphrase: raise NoStore, or StoreDamaged when a file
+        is missing, empty, cut short or not a key file. Reads only."""
+        if self.is_new():
+            raise problems.NoStore(self.home)
+        if not self.db_path.exists():
+            raise problems.missing_database(self.home)
+        if not self.keyfile.exists():
+            raise problems.missing_keyfile(self.home)
+        try:
+            size = self.db_path.stat().st_size
+        except OSError as exc:
+            raise problems.unreadable(self.home, type(exc).__name__) from None
+        if size == 0:
+            raise problems.empty_database(self.db_path)
+        if size % PAGE_SIZE:
+            # SQLite writes whole pages only: a part of one is a file cut short.
+            raise problems.truncated_database(self.db_path, size)
+        self.keyfile.check()
 
     def create(self, passphrase: str, actor: str = "") -> Store:
-        self.home.mkdir(parents=True, exist_ok=True)
-        os.chmod(self.home, 0o700)
-        key = self.keyfile.create(passphrase)
-        return self._open(key, actor)
+        """A new store, only where there is none; a failure leaves nothing behind."""
+        if not self.is_new():
+            raise problems.StoreExists(self.home)
+        made_home = not self.home.exists()
+        try:
+            self.home.mkdir(parents=True, exist_ok=True)
+            os.chmod(self.home, 0o700)
+            key = self.keyfile.create(passphrase)
+            return self._open(key, actor, creating=True)
+        except BaseException as error:
+            self._remove_new_store(made_home)
+            if isinstance(error, OSError):
+                said = problems.os_problem(error, self.home, creating=True)
+                if said is not None:
+                    raise said from None
+            raise
 
     def unlock(self, passphrase: str, actor: str = "", *, read_only: bool = False) -> Store:
-        """Open the store; raises WrongPassphrase and touches nothing when it is wrong."""
+        """Open the store; raises WrongPassphrase or a StoreProblem and touches nothing then."""
+        self.check()
         key = self.keyfile.unlock(passphrase)
         if read_only:
             return self._open_read_only(key, actor)
         return self._open(key, actor)
 
     def _open_read_only(self, key: bytes, actor: str) -> Store:
-        engine = sqlite_engine(self.db_path, key, read_only=True)
-        if current_revision(engine) != head_revision():
+        with self._said(creating=False):
+            verify_store(self.db_path, key)
+            engine = sqlite_engine(self.db_path, key, read_only=True)
+            with _disposed_on_error(engine):
+                revision = current_revision(engine)
+        if revision != head_revision():
             engine.dispose()
             raise KeyFileError(f"{self.db_path}: open the app once first to update the store")
         return Store(engine, actor=actor or _default_actor())
@@ -53,10 +115,48 @@ class Vault:
     def open_with_key(self, key: bytes, actor: str = "") -> Store:
         return self._open(key, actor)
 
-    def _open(self, key: bytes, actor: str) -> Store:
-        engine = sqlite_engine(self.db_path, key)
-        upgrade(engine)
+    def _open(self, key: bytes, actor: str, *, creating: bool = False) -> Store:
+        with self._said(creating=creating):
+            if not creating:
+                verify_store(self.db_path, key)
+            engine = sqlite_engine(self.db_path, key)
+            with _disposed_on_error(engine):
+                upgrade(engine)
         return Store(engine, actor=actor or _default_actor())
+
+    @contextmanager
+    def _said(self, *, creating: bool) -> Iterator[None]:
+        """SQLite's errors on the store's files (read-only, full disk) as StoreProblems."""
+        try:
+            yield
+        except (sqlcipher3.dbapi2.Error, DBAPIError) as error:
+            said = problems.sqlite_problem(error, self.home, creating=creating)
+            if said is None:
+                raise
+            raise said from None
+        except OSError as error:
+            said = problems.os_problem(error, self.home, creating=creating)
+            if said is None:
+                raise
+            raise said from None
+
+    def _remove_new_store(self, made_home: bool) -> None:
+        # Only after create() found none of these: they are this attempt's own, half made.
+        for path in (self.db_path, *self.sidecars, self.keyfile.path):
+            with suppress(OSError):
+                path.unlink(missing_ok=True)
+        if made_home:
+            with suppress(OSError):
+                self.home.rmdir()
+
+
+@contextmanager
+def _disposed_on_error(engine: Engine) -> Iterator[None]:
+    try:
+        yield
+    except BaseException:
+        engine.dispose()
+        raise
 
 
 def _default_actor() -> str:
