@@ -191,7 +191,7 @@ def sqlite_problem(error: BaseException, home: Path, *, creating: bool) -> Store
     if code is None:
         return None
     primary = code & 0xFF
-    if primary == SQLITE_FULL:
+    if primary == SQLITE_FULL or (primary == SQLITE_IOERR and _disk_full(home)):
         return unwritable(home, errno.ENOSPC, creating=creating)
     if primary in (SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM) and not _writable(home):
         return unwritable(home, errno.EROFS, creating=creating)
@@ -199,6 +199,15 @@ def sqlite_problem(error: BaseException, home: Path, *, creating: bool) -> Store
         return None  # damage: the caller knows which file, and says so
     name = getattr(original, "sqlite_errorname", None) or f"SQLITE {code}"
     return unreadable(home, str(name))
+
+
+def _disk_full(home: Path) -> bool:
+    # SQLite says only "I/O error" when the -shm cannot grow; the free space says why.
+    try:
+        stats = os.statvfs(home)
+    except OSError:
+        return False
+    return stats.f_bavail * stats.f_frsize < 64 * 1024
 
 
 def _writable(home: Path) -> bool:

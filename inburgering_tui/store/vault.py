@@ -24,6 +24,8 @@ from inburgering_tui.store.keys import KeyFile, KeyFileError
 from inburgering_tui.store.migrate import current_revision, head_revision, upgrade
 from inburgering_tui.store.repository import Store
 
+_SHM_REGION = 32 * 1024  # SQLite maps its -shm file in regions of this size
+
 
 def data_home() -> Path:
     """``INBURGERING_HOME`` if set, else the platform's user data directory."""
@@ -126,19 +128,26 @@ class Vault:
 
     @contextmanager
     def _said(self, *, creating: bool) -> Iterator[None]:
-        """SQLite's errors on the store's files (read-only, full disk) as StoreProblems."""
+        """SQLite's errors on the store's files (read-only, full disk) as StoreProblems; and
+        what SQLite began to make beside a store it then could not open goes again."""
+        absent = [path for path in self.sidecars if not path.exists()]
         try:
             yield
         except (sqlcipher3.dbapi2.Error, DBAPIError) as error:
+            _remove_stillborn(absent)
             said = problems.sqlite_problem(error, self.home, creating=creating)
             if said is None:
                 raise
             raise said from None
         except OSError as error:
+            _remove_stillborn(absent)
             said = problems.os_problem(error, self.home, creating=creating)
             if said is None:
                 raise
             raise said from None
+        except BaseException:
+            _remove_stillborn(absent)
+            raise
 
     def _remove_new_store(self, made_home: bool) -> None:
         # Only after create() found none of these: they are this attempt's own, half made.
@@ -148,6 +157,17 @@ class Vault:
         if made_home:
             with suppress(OSError):
                 self.home.rmdir()
+
+
+def _remove_stillborn(absent: list[Path]) -> None:
+    """Remove a -wal or -shm that this attempt made and SQLite left (a full disk stops it
+    midway). Only files absent before, and only ones nothing can be using: an empty -wal holds
+    no data, and a -shm that a connection uses is at least one 32 KiB region."""
+    for path in absent:
+        with suppress(OSError):
+            size = path.stat().st_size
+            if size < (1 if path.name.endswith("-wal") else _SHM_REGION):
+                path.unlink()
 
 
 @contextmanager
