@@ -111,11 +111,12 @@ def cmd_bundle_receipt(args: argparse.Namespace, settings: Settings) -> None:
     from inburgering_tui.export.pki import BACKOFFICE_CERT, CA_CERT, PkiError, load_certificate
     from inburgering_tui.store.laptop_sync import LaptopSync
 
+    data = args.file.read_bytes()  # a missing file: main says so in a sentence
     try:
         ca = load_certificate(_pki_file(args, "ca", CA_CERT))
         office = load_certificate(_pki_file(args, "to", BACKOFFICE_CERT))
-        body = read_receipt(args.file.read_bytes(), ca, office)
-    except (PkiError, CmsError, BundleError, OSError) as exc:
+        body = read_receipt(data, ca, office)
+    except (PkiError, CmsError, BundleError) as exc:
         raise CliError(f"{args.file}: {exc}") from None
     store = open_store(Vault(), settings)
     try:

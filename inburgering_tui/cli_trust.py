@@ -126,10 +126,7 @@ def cmd_verify(args: argparse.Namespace, _settings: Settings) -> None:
     from inburgering_tui.export.signing import verify
 
     ca_path = args.ca or Vault().home / PKI_DIR / CA_CERT
-    try:
-        verdict = verify(args.file.read_bytes(), ca_path.read_bytes())
-    except OSError as exc:
-        raise CliError(str(exc)) from None
+    verdict = verify(args.file.read_bytes(), ca_path.read_bytes())  # OSError: said by main
     if verdict.problem:
         print(f"INVALID: {verdict.problem}")
         raise SystemExit(1)
@@ -167,7 +164,7 @@ def cmd_backup(args: argparse.Namespace, _settings: Settings) -> None:
     key = vault.keyfile.unlock(passphrase_for())
     try:
         info = backup(vault, key, args.file)
-    except (BackupError, OSError) as exc:
+    except BackupError as exc:
         raise CliError(str(exc)) from None
     print(
         f"backup written to {args.file} (last change {info.last_change or 'none'}); still encrypted"

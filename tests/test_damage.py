@@ -10,13 +10,14 @@ log line, and leave every file of the data directory byte for byte as it was, wi
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -28,8 +29,8 @@ from inburgering_tui.tui.screens.case_list import CaseListScreen
 
 from .conftest import PASSPHRASE
 from .pilot import SIZE, make_app
+from .store_probe import fingerprint, probe
 from .test_tui_intake import unlock
-from .unlock_probe import probe
 
 Damage = Callable[[Path], None]
 PAGE = 4096
@@ -150,15 +151,6 @@ def damaged(request: pytest.FixtureRequest, good_store: Path, isolated: Path) ->
     yield reason
 
 
-def fingerprint(home: Path) -> dict[str, str]:
-    """Every file under ``home`` (new ones too) by its sha256."""
-    return {
-        str(path.relative_to(home)): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(home.rglob("*"))
-        if path.is_file()
-    }
-
-
 def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "INBURGERING_PASSPHRASE": PASSPHRASE, **env}
     return subprocess.run(
@@ -180,17 +172,56 @@ def assert_one_clear_line(result: subprocess.CompletedProcess[str], reason: str)
     assert result.stdout == ""
 
 
+@dataclass(frozen=True)
+class Refused:
+    said: subprocess.CompletedProcess[str]
+    before: dict[str, str]
+    after: dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def refusals(
+    good_store: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[str, tuple[str, ...]], Refused]:
+    """What each command did on a damage: the three commands of one damage run at once (each on
+    its own damaged copy), the first time a test asks for that damage."""
+    done: dict[str, dict[tuple[str, ...], Refused]] = {}
+
+    def run_all(name: str) -> dict[tuple[str, ...], Refused]:
+        homes = {}
+        for command in COMMANDS:
+            homes[command] = tmp_path_factory.mktemp("damaged") / "home"
+            shutil.copytree(good_store, homes[command])
+            DAMAGES[name][0](homes[command])
+        before = {command: fingerprint(home) for command, home in homes.items()}
+        with ThreadPoolExecutor(len(COMMANDS)) as pool:
+            said = dict(
+                zip(
+                    COMMANDS,
+                    pool.map(lambda c: run_cli(*c, INBURGERING_HOME=str(homes[c])), COMMANDS),
+                    strict=True,
+                )
+            )
+        return {c: Refused(said[c], before[c], fingerprint(homes[c])) for c in COMMANDS}
+
+    def refused(name: str, command: tuple[str, ...]) -> Refused:
+        if name not in done:
+            done[name] = run_all(name)
+        return done[name][command]
+
+    return refused
+
+
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
-@pytest.mark.parametrize("damaged", list(DAMAGES), indirect=True)
+@pytest.mark.parametrize("name", list(DAMAGES))
 def test_a_command_refuses_each_damage_and_changes_nothing(
-    damaged: str, command: tuple[str, ...], isolated: Path
+    name: str, command: tuple[str, ...], refusals: Callable[[str, tuple[str, ...]], Refused]
 ) -> None:
-    before = fingerprint(isolated)
-    result = run_cli(*command)
-    assert_one_clear_line(result, damaged)
-    assert "Er is niets" in result.stderr
-    assert "`inburgering restore BESTAND`" in result.stderr
-    assert fingerprint(isolated) == before
+    refused = refusals(name, command)
+    assert_one_clear_line(refused.said, DAMAGES[name][1])
+    assert "Er is niets" in refused.said.stderr
+    assert "`inburgering restore BESTAND`" in refused.said.stderr
+    assert refused.after == refused.before, "every file as it was, and no new one"
 
 
 @pytest.mark.parametrize("damaged", list(DAMAGES), indirect=True)
@@ -254,21 +285,30 @@ READ_ONLY_COMMANDS = [
 ]
 
 
-@pytest.mark.parametrize("command", READ_ONLY_COMMANDS, ids=" ".join)
-def test_on_a_fresh_data_directory_commands_create_nothing(
-    command: tuple[str, ...], isolated: Path, tmp_path: Path
-) -> None:
-    result = run_cli(*command, INBURGERING_KEY_PASSPHRASE="sleutel-wachtwoordzin")
-    assert_one_clear_line(result, f"Hier is nog geen opslag ({isolated})")
-    assert "start `inburgering` om er een aan te maken" in result.stderr
-    assert not isolated.exists(), "no data directory, no key file, no database"
-    english = run_cli(*command, INBURGERING_UI_LANGUAGE="en")
-    assert english.returncode == 1 and not isolated.exists()
+def test_on_a_fresh_data_directory_commands_create_nothing(tmp_path: Path) -> None:
+    homes = [tmp_path / f"fresh-{number}" / "home" for number in range(len(READ_ONLY_COMMANDS))]
+
+    def run(number: int) -> subprocess.CompletedProcess[str]:
+        return run_cli(
+            *READ_ONLY_COMMANDS[number],
+            INBURGERING_HOME=str(homes[number]),
+            INBURGERING_KEY_PASSPHRASE="sleutel-wachtwoordzin",
+        )
+
+    with ThreadPoolExecutor(3) as pool:
+        results = list(pool.map(run, range(len(READ_ONLY_COMMANDS))))
+    for command, home, result in zip(READ_ONLY_COMMANDS, homes, results, strict=True):
+        assert_one_clear_line(result, f"Hier is nog geen opslag ({home})")
+        assert "start `inburgering` om er een aan te maken" in result.stderr, command
+        assert not home.exists(), f"{command}: no data directory, no key file, no database"
 
 
 def test_an_empty_data_directory_stays_empty(isolated: Path) -> None:
     isolated.mkdir()
     assert_one_clear_line(run_cli("cases", "list"), "Hier is nog geen opslag")
+    assert list(isolated.iterdir()) == []
+    english = run_cli("cases", "list", INBURGERING_UI_LANGUAGE="en")
+    assert english.returncode == 1 and "Traceback" not in english.stderr
     assert list(isolated.iterdir()) == []
 
 

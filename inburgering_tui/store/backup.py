@@ -95,7 +95,9 @@ def read_manifest(archive_path: Path) -> dict[str, Any]:
         with zipfile.ZipFile(archive_path) as archive:
             manifest: dict[str, Any] = json.loads(archive.read(MANIFEST))
             data = archive.read(DB_NAME)
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+    except OSError:
+        raise  # a missing or unreadable file: the caller says which and why
+    except (KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise BackupError(f"{archive_path} is not a backup of this app: {exc}") from None
     if manifest.get("format") != FORMAT:
         raise BackupError(f"{archive_path}: unknown backup format {manifest.get('format')!r}")

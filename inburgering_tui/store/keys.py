@@ -33,8 +33,8 @@ KEYFILE_NAME = "keys.json"
 _FORMAT = 1
 _SALT_BYTES, _NONCE_BYTES, _WRAPPED_BYTES = 16, 12, 48  # 32-byte key + 16-byte GCM tag
 # Bounds on a stored KDF cost: a damaged number must not make unlocking take forever.
-_TIME_COST = range(1, 65)
-_MEMORY_KIB = range(8 * 1024, 4 * 1024 * 1024 + 1)
+_TIME_COST = range(1, 17)
+_MEMORY_KIB = range(8 * 1024, 1024 * 1024 + 1)
 _PARALLELISM = range(1, 65)
 _AAD = b"inburgering-tui data key v1"
 MIN_PASSPHRASE_LENGTH = 10

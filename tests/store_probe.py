@@ -1,13 +1,19 @@
-"""Open the app's unlock screen on a data directory by keys, and report what it then shows.
+"""Open a data directory as a consultant would, and report what was shown and what is left.
 
-Used in-process by the damage matrix, and as a script (``python -m tests.unlock_probe HOME``)
-inside a mount namespace where the directory is really read-only or its disk really full.
+``probe`` drives the app's unlock screen by keys (in-process, for the damage matrix). As a
+script, inside a mount namespace where the directory is really read-only or its disk really
+full (which ends with the namespace), it reports as JSON what the unlock screen showed
+(``python -m tests.store_probe unlock HOME PASSPHRASE``) or what a command said
+(``python -m tests.store_probe cli HOME ARGS...``), and the files then in HOME.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
+import os
+import subprocess
 import sys
 from contextlib import suppress
 from dataclasses import asdict, dataclass
@@ -88,6 +94,33 @@ def _keys(text: str) -> list[str]:
     return [names.get(char, char) for char in text]
 
 
+def fingerprint(home: Path) -> dict[str, str]:
+    """Every file under ``home`` (new ones too) by its sha256."""
+    if not home.exists():
+        return {}
+    return {
+        str(path.relative_to(home)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(home.rglob("*"))
+        if path.is_file()
+    }
+
+
+def _main(mode: str, home: Path, rest: list[str]) -> dict[str, object]:
+    before = fingerprint(home)
+    if mode == "unlock":
+        report: dict[str, object] = asdict(asyncio.run(probe(home, rest[0])))
+    else:
+        done = subprocess.run(
+            [sys.executable, "-m", "inburgering_tui.cli", *rest],
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=120,
+            env={**os.environ, "INBURGERING_HOME": str(home)},
+        )
+        report = {"returncode": done.returncode, "stdout": done.stdout, "stderr": done.stderr}
+    return {**report, "before": before, "after": fingerprint(home)}
+
+
 if __name__ == "__main__":
-    shown = asyncio.run(probe(Path(sys.argv[1]), sys.argv[2]))
-    print(json.dumps(asdict(shown), ensure_ascii=False))
+    print(json.dumps(_main(sys.argv[1], Path(sys.argv[2]), sys.argv[3:]), ensure_ascii=False))
