@@ -10,7 +10,7 @@ import sys
 import tempfile
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -42,8 +42,10 @@ from inburgering_tui.i18n.refusal import Refusal
 from inburgering_tui.settings import Settings, config_path
 from inburgering_tui.store.keys import KeyFileError
 from inburgering_tui.store.problems import StoreProblem, sqlite_problem
-from inburgering_tui.store.repository import Store
 from inburgering_tui.store.vault import Vault
+
+if TYPE_CHECKING:
+    from inburgering_tui.store.repository import Store
 
 DEMO_PASSPHRASE = "demo-wachtwoordzin"
 
@@ -103,10 +105,10 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_cases_list(args: argparse.Namespace, settings: Settings) -> None:
+    store = open_store(Vault(), settings)  # first: a refusal needs none of what follows
     from inburgering_tui.overview import case_overviews
 
     form = forms_for(settings)[settings.intake_form]
-    store = open_store(Vault(), settings)
     overviews = case_overviews(
         store, form, date.today(), settings.local_practice, search=args.search or "", sort=args.sort
     )
@@ -177,9 +179,9 @@ def cmd_cases_import(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_intake_report(args: argparse.Namespace, settings: Settings) -> None:
+    store = open_store(Vault(), settings)  # first: a refusal needs none of what follows
     from inburgering_tui.export.intake_report_export import ReportError, export_intake_report
 
-    store = open_store(Vault(), settings)
     try:
         result = export_intake_report(
             store,

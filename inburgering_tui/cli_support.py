@@ -5,15 +5,19 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from inburgering_tui.domain.form_loader import load_forms
-from inburgering_tui.domain.forms import Form
 from inburgering_tui.i18n.catalogs import _
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.settings import Settings
 from inburgering_tui.store.keys import MIN_PASSPHRASE_LENGTH
-from inburgering_tui.store.repository import Store
 from inburgering_tui.store.vault import Vault
+
+if TYPE_CHECKING:
+    # The store's tables load only when a store opens: a command that refuses says so at once.
+    from inburgering_tui.domain.forms import Form
+    from inburgering_tui.store.repository import Store
 
 
 class CliError(Exception):

@@ -8,11 +8,14 @@ import sys
 from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from inburgering_tui.cli_support import CliError, forms_for, key_passphrase, open_store
 from inburgering_tui.settings import Settings
-from inburgering_tui.store.repository import Store
 from inburgering_tui.store.vault import Vault
+
+if TYPE_CHECKING:
+    from inburgering_tui.store.repository import Store  # opened only when a command needs it
 
 
 def open_office_store(args: argparse.Namespace, settings: Settings) -> Store:
@@ -24,6 +27,7 @@ def open_office_store(args: argparse.Namespace, settings: Settings) -> Store:
 
     from inburgering_tui.store.engine import server_engine
     from inburgering_tui.store.migrate import upgrade
+    from inburgering_tui.store.repository import Store
 
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
@@ -140,9 +144,9 @@ def cmd_bundle_receipt(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_bundle_status(_args: argparse.Namespace, settings: Settings) -> None:
+    store = open_store(Vault(), settings)  # first: a refusal needs none of what follows
     from inburgering_tui.store.laptop_sync import LaptopSync
 
-    store = open_store(Vault(), settings)
     try:
         sync = LaptopSync(store)
         bundles = sync.exported_bundles()

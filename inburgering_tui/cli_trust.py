@@ -19,8 +19,8 @@ from inburgering_tui.cli_support import (
 )
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.settings import Settings
-from inburgering_tui.store.engine import verify_store
 from inburgering_tui.store.keys import KeyFileDamaged
+from inburgering_tui.store.sqlcipher import verify_store
 from inburgering_tui.store.vault import Vault
 
 
@@ -97,10 +97,10 @@ def cmd_recover(args: argparse.Namespace, _settings: Settings) -> None:
 
 
 def cmd_pdf(args: argparse.Namespace, settings: Settings) -> None:
+    vault = Vault()
+    store = open_store(vault, settings)  # first: a refusal needs none of what follows
     from inburgering_tui.export.pip_export import ExportError, export_pip
 
-    vault = Vault()
-    store = open_store(vault, settings)
     try:
         case_id = find_case(store, args.case)
         result = export_pip(
@@ -143,9 +143,9 @@ def cmd_verify(args: argparse.Namespace, _settings: Settings) -> None:
 
 
 def cmd_audit_verify(_args: argparse.Namespace, settings: Settings) -> None:
+    store = open_store(Vault(), settings)  # first: a refusal needs none of what follows
     from inburgering_tui.store.audit_chain import first_broken_link
 
-    store = open_store(Vault(), settings)
     events = store.audit_events()
     store.close()
     broken = first_broken_link(events)

@@ -26,9 +26,9 @@ from typing import Any
 
 import sqlcipher3
 
-from inburgering_tui.store.engine import DB_NAME, PAGE_SIZE, connect_raw, verify_store
 from inburgering_tui.store.keys import KEYFILE_NAME, KeyFile, KeyFileError, WrongPassphrase
 from inburgering_tui.store.problems import NoStore, StoreDamaged
+from inburgering_tui.store.sqlcipher import DB_NAME, PAGE_SIZE, connect_raw, verify_store
 from inburgering_tui.store.vault import Vault
 
 FORMAT = 1

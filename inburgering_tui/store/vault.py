@@ -12,17 +12,19 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import sqlcipher3
 from platformdirs import user_data_path
-from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError
 
 from inburgering_tui.store import problems
-from inburgering_tui.store.engine import DB_NAME, PAGE_SIZE, sqlite_engine, verify_store
 from inburgering_tui.store.keys import KeyFile, KeyFileError
-from inburgering_tui.store.migrate import current_revision, head_revision, upgrade
-from inburgering_tui.store.repository import Store
+from inburgering_tui.store.sqlcipher import DB_NAME, PAGE_SIZE, verify_store
+
+if TYPE_CHECKING:
+    # SQLAlchemy, SQLModel and Alembic load only to open a store: a refusal needs none of them.
+    from sqlalchemy import Engine
+
+    from inburgering_tui.store.repository import Store
 
 _SHM_REGION = 32 * 1024  # SQLite maps its -shm file in regions of this size
 
@@ -106,6 +108,11 @@ class Vault:
     def _open_read_only(self, key: bytes, actor: str) -> Store:
         with self._said(creating=False):
             verify_store(self.db_path, key)
+            # Only now: a damaged store is refused before SQLAlchemy and Alembic load.
+            from inburgering_tui.store.engine import sqlite_engine
+            from inburgering_tui.store.migrate import current_revision, head_revision
+            from inburgering_tui.store.repository import Store
+
             engine = sqlite_engine(self.db_path, key, read_only=True)
             with _disposed_on_error(engine):
                 revision = current_revision(engine)
@@ -121,6 +128,11 @@ class Vault:
         with self._said(creating=creating):
             if not creating:
                 verify_store(self.db_path, key)
+            # Only now: a damaged store is refused before SQLAlchemy and Alembic load.
+            from inburgering_tui.store.engine import sqlite_engine
+            from inburgering_tui.store.migrate import upgrade
+            from inburgering_tui.store.repository import Store
+
             engine = sqlite_engine(self.db_path, key)
             with _disposed_on_error(engine):
                 upgrade(engine)
@@ -133,21 +145,15 @@ class Vault:
         absent = [path for path in self.sidecars if not path.exists()]
         try:
             yield
-        except (sqlcipher3.dbapi2.Error, DBAPIError) as error:
+        except BaseException as error:
             _remove_stillborn(absent)
-            said = problems.sqlite_problem(error, self.home, creating=creating)
+            if isinstance(error, OSError):
+                said = problems.os_problem(error, self.home, creating=creating)
+            else:  # sqlcipher3's own errors, or SQLAlchemy's wrapping them
+                said = problems.sqlite_problem(error, self.home, creating=creating)
             if said is None:
                 raise
             raise said from None
-        except OSError as error:
-            _remove_stillborn(absent)
-            said = problems.os_problem(error, self.home, creating=creating)
-            if said is None:
-                raise
-            raise said from None
-        except BaseException:
-            _remove_stillborn(absent)
-            raise
 
     def _remove_new_store(self, made_home: bool) -> None:
         # Only after create() found none of these: they are this attempt's own, half made.
