@@ -352,3 +352,41 @@ def test_restore_replaces_damage_and_keeps_the_damaged_files(
     listed = run_cli("cases", "list", "--json")
     assert listed.returncode == 0, listed.stderr
     assert {c["family_name"] for c in json.loads(listed.stdout)} == {"Nasser-Aydın", "Tesfay"}
+
+
+def test_a_damaged_passphrase_wrap_is_recovered_with_the_back_office_key(isolated: Path) -> None:
+    """With a recovery wrap beside it, the refusal names `recover --key`, and that mends it."""
+    from .test_keys import KEY_PASSPHRASE, _init
+
+    _init(isolated)
+    _edit_keys(_other_salt)(isolated)
+    refused = run_cli("cases", "list")
+    assert_one_clear_line(refused, "de controlesom klopt niet")
+    assert "`inburgering recover --key BESTAND.p12`" in refused.stderr
+    recovered = run_cli(
+        "recover",
+        "--key",
+        str(isolated / "pki" / "backoffice.p12"),
+        INBURGERING_KEY_PASSPHRASE=KEY_PASSPHRASE,
+        INBURGERING_NEW_PASSPHRASE="een-nieuwe-wachtwoordzin",
+    )
+    assert recovered.returncode == 0, recovered.stderr
+    listed = run_cli("cases", "list", "--json", INBURGERING_PASSPHRASE="een-nieuwe-wachtwoordzin")
+    assert [c["family_name"] for c in json.loads(listed.stdout)] == ["Steld"]
+
+
+def test_recovery_never_rewrites_keys_for_a_damaged_database(isolated: Path) -> None:
+    from .test_keys import KEY_PASSPHRASE, _init
+
+    _init(isolated)
+    _flip(lambda n: n // 2)(isolated)
+    before = fingerprint(isolated)
+    refused = run_cli(
+        "recover",
+        "--key",
+        str(isolated / "pki" / "backoffice.p12"),
+        INBURGERING_KEY_PASSPHRASE=KEY_PASSPHRASE,
+        INBURGERING_NEW_PASSPHRASE="een-nieuwe-wachtwoordzin",
+    )
+    assert_one_clear_line(refused, "is beschadigd: een deel")
+    assert fingerprint(isolated) == before

@@ -146,7 +146,7 @@ class Vault:
         try:
             yield
         except BaseException as error:
-            _remove_stillborn(absent)
+            _remove_stillborn(absent, self.sidecars[1])
             if isinstance(error, OSError):
                 said = problems.os_problem(error, self.home, creating=creating)
             else:  # sqlcipher3's own errors, or SQLAlchemy's wrapping them
@@ -165,14 +165,17 @@ class Vault:
                 self.home.rmdir()
 
 
-def _remove_stillborn(absent: list[Path]) -> None:
+def _remove_stillborn(absent: list[Path], shm: Path) -> None:
     """Remove a -wal or -shm that this attempt made and SQLite left (a full disk stops it
-    midway). Only files absent before, and only ones nothing can be using: an empty -wal holds
-    no data, and a -shm that a connection uses is at least one 32 KiB region."""
+    midway): only files absent before, and only while nothing can be using them. Every
+    connection in WAL mode maps at least one 32 KiB region of the -shm, so a smaller (or no)
+    -shm means no one is, and an empty -wal holds no data."""
+    with suppress(OSError):
+        if shm.exists() and shm.stat().st_size >= _SHM_REGION:
+            return  # in use, by this store's app in another window perhaps: leave all
     for path in absent:
         with suppress(OSError):
-            size = path.stat().st_size
-            if size < (1 if path.name.endswith("-wal") else _SHM_REGION):
+            if path == shm or path.stat().st_size == 0:
                 path.unlink()
 
 
