@@ -10,13 +10,20 @@ import sys
 import tempfile
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from inburgering_tui.cli_attachments import add_commands as add_attachment_commands
 from inburgering_tui.cli_check import add_commands as add_check_commands
-from inburgering_tui.cli_support import CliError, find_case, forms_for, open_store
+from inburgering_tui.cli_support import (
+    CliError,
+    create_or_open_store,
+    find_case,
+    forms_for,
+    new_secret,
+    open_store,
+)
 from inburgering_tui.cli_sync import add_commands as add_sync_commands
 from inburgering_tui.cli_trust import (
     cmd_audit_verify,
@@ -30,12 +37,16 @@ from inburgering_tui.cli_trust import (
     cmd_verify,
 )
 from inburgering_tui.domain.form_loader import FormError
-from inburgering_tui.i18n.catalogs import set_ui_language
+from inburgering_tui.i18n.catalogs import _, set_ui_language
+from inburgering_tui.i18n.markers import N_
 from inburgering_tui.i18n.refusal import Refusal
 from inburgering_tui.settings import Settings, config_path
-from inburgering_tui.store.keys import MIN_PASSPHRASE_LENGTH, KeyFileError, WrongPassphrase
-from inburgering_tui.store.repository import Store
+from inburgering_tui.store.keys import KeyFileError
+from inburgering_tui.store.problems import StoreProblem, sqlite_problem
 from inburgering_tui.store.vault import Vault
+
+if TYPE_CHECKING:
+    from inburgering_tui.store.repository import Store
 
 DEMO_PASSPHRASE = "demo-wachtwoordzin"
 
@@ -90,7 +101,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> None:
     form = forms[settings.intake_form]
     if args.no_ui:
         vault = Vault()
-        store = open_store(vault, settings)
+        store = create_or_open_store(vault, settings)
         populate(store, form, args.cases, seed=args.seed)
         print(f"{args.cases} demo cases written to {vault.home}")
         store.close()
@@ -104,10 +115,10 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_cases_list(args: argparse.Namespace, settings: Settings) -> None:
+    store = open_store(Vault(), settings)  # first: a refusal needs none of what follows
     from inburgering_tui.overview import case_overviews
 
     form = forms_for(settings)[settings.intake_form]
-    store = open_store(Vault(), settings)
     overviews = case_overviews(
         store, form, date.today(), settings.local_practice, search=args.search or "", sort=args.sort
     )
@@ -169,10 +180,7 @@ def cmd_cases_import(args: argparse.Namespace, settings: Settings) -> None:
     from inburgering_tui.services.case_registration import import_file
 
     path: Path = args.file
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CliError(str(exc)) from None
+    data = path.read_bytes()  # a missing file: main says so in a sentence
     store = open_store(Vault(), settings)
     try:
         outcome = import_file(store, path.name, data, date.today())
@@ -191,9 +199,9 @@ def cmd_cases_import(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_intake_report(args: argparse.Namespace, settings: Settings) -> None:
+    store = open_store(Vault(), settings)  # first: a refusal needs none of what follows
     from inburgering_tui.export.intake_report_export import ReportError, export_intake_report
 
-    store = open_store(Vault(), settings)
     try:
         result = export_intake_report(
             store,
@@ -221,8 +229,7 @@ def cmd_follow(args: argparse.Namespace, settings: Settings) -> None:
             f"no catalogue for '{args.lang}'; available: {', '.join(available_languages())}"
         )
     vault = Vault()
-    if not vault.is_initialised():
-        raise CliError(f"no store in {vault.home}: start the app first")
+    vault.check()  # the interpreter's view never makes a store, nor opens a damaged one
     store = None
     if os.environ.get("INBURGERING_PASSPHRASE"):
         store = vault.unlock(os.environ["INBURGERING_PASSPHRASE"], read_only=True)
@@ -233,12 +240,10 @@ def cmd_follow(args: argparse.Namespace, settings: Settings) -> None:
 
 def cmd_passphrase(_args: argparse.Namespace, _settings: Settings) -> None:
     vault = Vault()
-    if not vault.is_initialised():
-        raise CliError(f"no store in {vault.home}")
-    old = os.environ.get("INBURGERING_PASSPHRASE") or getpass.getpass("Huidige wachtwoordzin: ")
-    new = os.environ.get("INBURGERING_NEW_PASSPHRASE") or getpass.getpass("Nieuwe wachtwoordzin: ")
-    if len(new) < MIN_PASSPHRASE_LENGTH:
-        raise CliError(f"the passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters")
+    vault.check()
+    old = os.environ.get("INBURGERING_PASSPHRASE") or getpass.getpass(_("Huidige wachtwoordzin: "))
+    vault.keyfile.unlock(old)  # a wrong one is said before the new one is asked
+    new = new_secret("INBURGERING_NEW_PASSPHRASE", N_("Nieuwe wachtwoordzin: "))
     vault.keyfile.change_passphrase(old, new)
     print("Passphrase changed; the data itself was not rewritten.")
 
@@ -370,6 +375,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; every expected failure is one line on stderr and a non-zero status."""
+    try:
+        status = _run(argv)
+        sys.stdout.flush()  # here, so a closed pipe is met inside the try
+    except BrokenPipeError:
+        # `inburgering cases list | head -1`: the reader has gone; say nothing more. Python's
+        # own flush at exit would fail again on the same pipe, so point stdout at devnull.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    return status
+
+
+def _run(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     if args.home:
         os.environ["INBURGERING_HOME"] = str(args.home)
@@ -389,18 +408,36 @@ def main(argv: list[str] | None = None) -> int:
         else:
             handler(args, settings)
     except FormError as exc:
-        print(f"inburgering: the interview forms cannot be used:\n{exc}", file=sys.stderr)
-        return 2
-    except WrongPassphrase:
-        print("inburgering: wrong passphrase; nothing was changed", file=sys.stderr)
-        return 2
-    except (CliError, KeyFileError) as exc:
-        print(f"inburgering: {exc}", file=sys.stderr)
-        return 2
-    except Refusal as exc:  # a sentence for people: the store is busy, in use, read-only
-        print(f"inburgering: {exc}", file=sys.stderr)
-        return 1
+        return _say(f"the interview forms cannot be used:\n{exc}", 2)
+    except StoreProblem as exc:
+        return _say(str(exc), 1)  # nothing was created or changed
+    except (CliError, KeyFileError, Refusal) as exc:
+        # A wrong passphrase, a refused file: 2; the store in use by another process: 1
+        # (its refusals say so). Nothing was changed either way.
+        return _say(str(exc), getattr(exc, "exit_status", 2))
+    except KeyboardInterrupt:
+        return 130
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            raise
+        return _say(_file_problem(exc), 1)
+    except Exception as exc:
+        said = sqlite_problem(exc, Vault().home, creating=False)
+        if said is None:
+            raise
+        return _say(str(said), 1)
     return 0
+
+
+def _say(reason: str, status: int) -> int:
+    print(f"inburgering: {reason}", file=sys.stderr)
+    return status
+
+
+def _file_problem(error: OSError) -> str:
+    from inburgering_tui.tui.failures import describe_failure
+
+    return _(N_("Het is niet gelukt: {reason}")).format(reason=describe_failure(error))
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from inburgering_tui.cli_support import CliError, find_case, forms_for, open_store
 from inburgering_tui.domain.attachments import KIND_NAMES
@@ -19,6 +19,9 @@ from inburgering_tui.settings import Settings
 from inburgering_tui.store.busy import StoreBusy
 from inburgering_tui.store.models import Attachment
 from inburgering_tui.store.vault import Vault
+
+if TYPE_CHECKING:
+    from inburgering_tui.store.models import Attachment
 
 
 def _size(size: int) -> str:

@@ -23,9 +23,8 @@ def _open_local(settings: Settings) -> Store:
     from inburgering_tui.store.engine import sqlite_engine
 
     vault = Vault()
-    if not vault.is_initialised() or not vault.db_path.exists():
-        raise CliError(f"no store in {vault.home}")
-    key = vault.keyfile.unlock(passphrase_for(vault, confirm_new=False))
+    vault.check()  # a missing or damaged store is refused before the passphrase is asked
+    key = vault.keyfile.unlock(passphrase_for())
     # Not through Vault.unlock: that migrates and repairs, and check must find things as they are.
     engine = sqlite_engine(vault.db_path, key, read_only=True)
     return Store(engine, actor=settings.consultant or "check", seal_key=seal_key(key))

@@ -8,11 +8,14 @@ import sys
 from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from inburgering_tui.cli_support import CliError, forms_for, key_passphrase, open_store
 from inburgering_tui.settings import Settings
-from inburgering_tui.store.repository import Store
 from inburgering_tui.store.vault import Vault
+
+if TYPE_CHECKING:
+    from inburgering_tui.store.repository import Store  # opened only when a command needs it
 
 
 def open_office_store(args: argparse.Namespace, settings: Settings) -> Store:
@@ -24,6 +27,7 @@ def open_office_store(args: argparse.Namespace, settings: Settings) -> Store:
 
     from inburgering_tui.store.engine import server_engine
     from inburgering_tui.store.migrate import upgrade
+    from inburgering_tui.store.repository import Store
 
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
@@ -115,11 +119,12 @@ def cmd_bundle_receipt(args: argparse.Namespace, settings: Settings) -> None:
     from inburgering_tui.export.pki import BACKOFFICE_CERT, CA_CERT, PkiError, load_certificate
     from inburgering_tui.store.laptop_sync import LaptopSync
 
+    data = args.file.read_bytes()  # a missing file: main says so in a sentence
     try:
         ca = load_certificate(_pki_file(args, "ca", CA_CERT))
         office = load_certificate(_pki_file(args, "to", BACKOFFICE_CERT))
-        body = read_receipt(args.file.read_bytes(), ca, office)
-    except (PkiError, CmsError, BundleError, OSError) as exc:
+        body = read_receipt(data, ca, office)
+    except (PkiError, CmsError, BundleError) as exc:
         raise CliError(f"{args.file}: {exc}") from None
     store = open_store(Vault(), settings)
     try:
@@ -143,9 +148,9 @@ def cmd_bundle_receipt(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_bundle_status(_args: argparse.Namespace, settings: Settings) -> None:
+    store = open_store(Vault(), settings)  # first: a refusal needs none of what follows
     from inburgering_tui.store.laptop_sync import LaptopSync
 
-    store = open_store(Vault(), settings)
     try:
         sync = LaptopSync(store)
         bundles = sync.exported_bundles()

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
+from contextlib import suppress
 from datetime import date
 
 from cryptography.hazmat.primitives import serialization
@@ -14,12 +13,15 @@ from inburgering_tui.cli_support import (
     find_case,
     forms_for,
     key_passphrase,
+    new_secret,
     open_store,
     passphrase_for,
 )
+from inburgering_tui.i18n.markers import N_
 from inburgering_tui.settings import Settings
 from inburgering_tui.store.instance_lock import exclusive_use
-from inburgering_tui.store.keys import MIN_PASSPHRASE_LENGTH
+from inburgering_tui.store.keys import KeyFileDamaged
+from inburgering_tui.store.sqlcipher import verify_store
 from inburgering_tui.store.vault import Vault
 
 
@@ -27,12 +29,12 @@ def cmd_keys_init(args: argparse.Namespace, settings: Settings) -> None:
     from inburgering_tui.export.pki import PkiError, create_dev_pki
 
     vault = Vault()
-    if not vault.is_initialised():
-        raise CliError(f"no store in {vault.home}: start the app first")
-    data_key = vault.keyfile.unlock(passphrase_for(vault))  # wrapped for the back office below
-    keys_passphrase = key_passphrase()
-    if len(keys_passphrase) < MIN_PASSPHRASE_LENGTH:
-        raise CliError(f"the key passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters")
+    vault.check()
+    data_key = vault.keyfile.unlock(passphrase_for())  # wrapped for the back office below
+    # A new passphrase, for the new PKCS#12 files: typed twice in a terminal.
+    keys_passphrase = new_secret(
+        "INBURGERING_KEY_PASSPHRASE", N_("Nieuwe wachtwoordzin voor de sleutels: ")
+    )
     try:
         made = create_dev_pki(
             vault.home,
@@ -70,7 +72,8 @@ def cmd_keys_recovery(args: argparse.Namespace, settings: Settings) -> None:
         certificate = load_certificate(args.certificate)
     except PkiError as exc:
         raise CliError(str(exc)) from None
-    data_key = vault.keyfile.unlock(passphrase_for(vault))
+    vault.check()
+    data_key = vault.keyfile.unlock(passphrase_for())
     vault.keyfile.add_recovery(data_key, certificate.public_bytes(serialization.Encoding.PEM))
     print(f"The store's key is now also wrapped for {certificate.subject.rfc4514_string()}")
 
@@ -79,16 +82,17 @@ def cmd_recover(args: argparse.Namespace, _settings: Settings) -> None:
     from inburgering_tui.export.pki import PkiError, load_identity
 
     vault = Vault()
-    if not vault.is_initialised():
-        raise CliError(f"no store in {vault.home}")
+    with suppress(KeyFileDamaged):
+        # A damaged passphrase wrap is what recovery replaces; the recovery wrap must hold.
+        vault.check()
     try:
         identity = load_identity(args.key, key_passphrase())
     except PkiError as exc:
         raise CliError(str(exc)) from None
-    new = os.environ.get("INBURGERING_NEW_PASSPHRASE") or getpass.getpass("Nieuwe wachtwoordzin: ")
-    if len(new) < MIN_PASSPHRASE_LENGTH:
-        raise CliError(f"the passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters")
-    data_key = vault.keyfile.unwrap_recovery(identity.key)
+    data_key = vault.keyfile.recovery_key(identity.key)
+    # The store must open with the recovered key before keys.json is rewritten.
+    verify_store(vault.db_path, data_key)
+    new = new_secret("INBURGERING_NEW_PASSPHRASE", N_("Nieuwe wachtwoordzin: "))
     with exclusive_use(vault.home, vault.db_path, data_key):  # StoreInUse: another has it open
         vault.keyfile.recover(identity.key, new)
         vault.unlock(new).close()  # proves the store opens under the new passphrase
@@ -96,10 +100,10 @@ def cmd_recover(args: argparse.Namespace, _settings: Settings) -> None:
 
 
 def cmd_pdf(args: argparse.Namespace, settings: Settings) -> None:
+    vault = Vault()
+    store = open_store(vault, settings)  # first: a refusal needs none of what follows
     from inburgering_tui.export.pip_export import ExportError, export_pip
 
-    vault = Vault()
-    store = open_store(vault, settings)
     try:
         case_id = find_case(store, args.case)
         result = export_pip(
@@ -125,10 +129,7 @@ def cmd_verify(args: argparse.Namespace, _settings: Settings) -> None:
     from inburgering_tui.export.signing import verify
 
     ca_path = args.ca or Vault().home / PKI_DIR / CA_CERT
-    try:
-        verdict = verify(args.file.read_bytes(), ca_path.read_bytes())
-    except OSError as exc:
-        raise CliError(str(exc)) from None
+    verdict = verify(args.file.read_bytes(), ca_path.read_bytes())  # OSError: said by main
     if verdict.problem:
         print(f"INVALID: {verdict.problem}")
         raise SystemExit(1)
@@ -150,10 +151,9 @@ def cmd_audit_verify(_args: argparse.Namespace, settings: Settings) -> None:
     from inburgering_tui.store.triggers import inspect_triggers
 
     vault = Vault()
-    if not vault.is_initialised():
-        raise CliError(f"no store in {vault.home}")
+    vault.check()  # a missing or damaged store is refused before the passphrase is asked
     # Read-only, as `check`: what is found stays as found; the next open for work repairs.
-    passphrase = passphrase_for(vault, confirm_new=False)
+    passphrase = passphrase_for()
     store = vault.unlock(passphrase, settings.consultant, read_only=True)
     try:
         with store.engine.connect() as conn, conn.begin():
@@ -185,12 +185,11 @@ def cmd_backup(args: argparse.Namespace, _settings: Settings) -> None:
     from inburgering_tui.store.backup import BackupError, backup
 
     vault = Vault()
-    if not vault.is_initialised():
-        raise CliError(f"no store in {vault.home}")
-    key = vault.keyfile.unlock(passphrase_for(vault))
+    vault.check()
+    key = vault.keyfile.unlock(passphrase_for())
     try:
         info = backup(vault, key, args.file)
-    except (BackupError, OSError) as exc:
+    except BackupError as exc:
         raise CliError(str(exc)) from None
     print(
         f"backup written to {args.file} (last change {info.last_change or 'none'}); still encrypted"
@@ -202,7 +201,15 @@ def cmd_restore(args: argparse.Namespace, _settings: Settings) -> None:
 
     vault = Vault()
     try:
-        info = restore(vault, args.file, passphrase_for(vault, confirm_new=False), force=args.force)
+        done = restore(vault, args.file, passphrase_for(), force=args.force)
     except BackupError as exc:
         raise CliError(str(exc)) from None
-    print(f"store restored from {args.file} (backup of {info.created_at})")
+    if done.keys_only:
+        print(
+            f"keys.json restored from {args.file} (backup of {done.info.created_at}); "
+            "the database here opens with it and was kept as it is"
+        )
+    else:
+        print(f"store restored from {args.file} (backup of {done.info.created_at})")
+    if done.kept:
+        print(f"the damaged files it replaced are kept in {done.kept}")

@@ -40,12 +40,13 @@ from inburgering_tui.store.attachment_repository import AttachmentStore
 from inburgering_tui.store.audit_anchor import read_seal
 from inburgering_tui.store.audit_chain import event_hash
 from inburgering_tui.store.backup import backup, read_manifest
-from inburgering_tui.store.engine import DB_NAME, server_engine, sqlite_engine
+from inburgering_tui.store.engine import server_engine, sqlite_engine
 from inburgering_tui.store.keys import KeyFile
 from inburgering_tui.store.migrate import head_revision, upgrade
 from inburgering_tui.store.pip_repository import PipStore
 from inburgering_tui.store.records import canonical
 from inburgering_tui.store.repository import Store
+from inburgering_tui.store.sqlcipher import DB_NAME
 from inburgering_tui.store.triggers import SQLITE_TRIGGERS
 from inburgering_tui.store.vault import Vault
 

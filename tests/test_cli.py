@@ -82,11 +82,13 @@ def test_wrong_passphrase_exits_non_zero_and_says_why(isolated: Path) -> None:
     Vault(isolated).create(PASSPHRASE).close()
     result = run("cases", "list", passphrase="niet-deze-zin")
     assert result.returncode == 2
-    assert "wrong passphrase" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert result.stderr == "inburgering: Deze wachtwoordzin klopt niet. Er is niets veranderd.\n"
+    english = run("cases", "list", passphrase="niet-deze-zin", INBURGERING_UI_LANGUAGE="en")
+    assert "This passphrase is not correct. Nothing has been changed." in english.stderr
 
 
 def test_no_passphrase_and_no_terminal_is_a_clear_error(isolated: Path) -> None:
+    Vault(isolated).create(PASSPHRASE).close()
     result = run("cases", "list", passphrase=None)
     assert result.returncode == 2
     assert "INBURGERING_PASSPHRASE" in result.stderr

@@ -204,7 +204,8 @@ async def test_a_store_that_does_not_open_leaves_the_unlock_screen_usable(
         screen = app.screen
         assert isinstance(screen, UnlockScreen) and not screen.busy
         said = str(screen.query_one("#unlock-error").render())
-        assert said.startswith("De wachtwoordzin klopt, maar het databasebestand is beschadigd")
+        assert said.startswith(f"De wachtwoordzin klopt, maar het databasebestand {vault.db_path}")
+        assert "is beschadigd of hoort niet bij deze sleutel" in said
         assert not screen.query_one("#unlock-busy").display
         passphrase = screen.query_one("#passphrase", Input)
         assert not passphrase.disabled and passphrase.has_focus

@@ -5,6 +5,11 @@ running app keeps writing; the copy stays SQLCipher-encrypted under the same dat
 ``keys.json`` as it was (so the passphrase of that moment opens it) and ``manifest.json``
 (format, times, schema revision, the audit log's sealed head, a sha256 of the database: no
 personal data).
+
+Restoring over a damaged store removes nothing: the damaged files move into a ``damaged-<time>``
+folder beside the store. When only ``keys.json`` is damaged or missing and the database here
+opens with the backup's key (a store's data key never changes), only ``keys.json`` is put back,
+so no work newer than the backup is lost.
 """
 
 from __future__ import annotations
@@ -24,9 +29,10 @@ import sqlcipher3
 
 from inburgering_tui.private_files import make_folders, private_folder, private_opener
 from inburgering_tui.store.audit_anchor import Seal
-from inburgering_tui.store.engine import DB_NAME
 from inburgering_tui.store.instance_lock import exclusive_use
 from inburgering_tui.store.keys import KEYFILE_NAME, KeyFile, KeyFileError, WrongPassphrase
+from inburgering_tui.store.problems import NoStore, StoreDamaged
+from inburgering_tui.store.sqlcipher import DB_NAME, PAGE_SIZE, connect_raw, verify_store
 from inburgering_tui.store.vault import Vault
 
 FORMAT = 1
@@ -48,9 +54,7 @@ class BackupInfo:
 
 
 def _connect(path: Path, key: bytes) -> sqlcipher3.dbapi2.Connection:
-    conn = sqlcipher3.dbapi2.connect(str(path))
-    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-    return conn
+    return connect_raw(path, key)
 
 
 def _last_change(conn: sqlcipher3.dbapi2.Connection) -> str:
@@ -109,7 +113,9 @@ def read_manifest(archive_path: Path) -> dict[str, Any]:
         with zipfile.ZipFile(archive_path) as archive:
             manifest: dict[str, Any] = json.loads(archive.read(MANIFEST))
             data = archive.read(DB_NAME)
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+    except OSError:
+        raise  # a missing or unreadable file: the caller says which and why
+    except (KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise BackupError(f"{archive_path} is not a backup of this app: {exc}") from None
     if manifest.get("format") != FORMAT:
         raise BackupError(f"{archive_path}: unknown backup format {manifest.get('format')!r}")
@@ -118,33 +124,100 @@ def read_manifest(archive_path: Path) -> dict[str, Any]:
     return manifest
 
 
-def restore(vault: Vault, archive_path: Path, passphrase: str, *, force: bool) -> BackupInfo:
+@dataclass(frozen=True)
+class Restored:
+    """What a restore did: the backup put in place, and where damaged files were kept."""
+
+    info: BackupInfo
+    keys_only: bool  # only keys.json was put back; the database here stayed
+    kept: Path | None  # the folder holding the damaged files it replaced
+
+
+def restore(vault: Vault, archive_path: Path, passphrase: str, *, force: bool) -> Restored:
     """Put a backup in place; refuses to replace a store with newer changes unless forced,
     and (even forced) a store another process has open: StoreInUse, nothing touched."""
     manifest = read_manifest(archive_path)
-    here = _key_here(vault, passphrase)
+    info = BackupInfo(manifest["created_at"], manifest["last_change"], manifest.get("revision"))
+    here_key = _key_here(vault, passphrase)
     with (
-        exclusive_use(vault.home, vault.db_path, here),
+        exclusive_use(vault.home, vault.db_path, here_key),
         tempfile.TemporaryDirectory() as scratch,
         zipfile.ZipFile(archive_path) as archive,
     ):
         archive.extractall(scratch, members=[DB_NAME, KEYFILE_NAME])
-        KeyFile(Path(scratch)).unlock(passphrase)  # WrongPassphrase: nothing touched yet
-        if vault.is_initialised() and vault.db_path.exists() and not force:
-            _refuse_if_newer(vault, here, manifest["last_change"])
+        key = KeyFile(Path(scratch)).unlock(passphrase)  # WrongPassphrase: nothing touched yet
+        here = _state_here(vault, passphrase)
+        if here == "whole" and not force:
+            _refuse_if_newer(vault, here_key, manifest["last_change"])
         private_folder(vault.home)
-        for leftover in (
-            vault.db_path.with_name(DB_NAME + "-wal"),
-            vault.db_path.with_name(DB_NAME + "-shm"),
-        ):
-            leftover.unlink(missing_ok=True)
-        for name, target in ((DB_NAME, vault.db_path), (KEYFILE_NAME, vault.keyfile.path)):
-            with (
-                (Path(scratch) / name).open("rb") as source,
-                open(target, "wb", opener=private_opener) as copy,
-            ):
-                shutil.copyfileobj(source, copy)
-    return BackupInfo(manifest["created_at"], manifest["last_change"], manifest.get("revision"))
+        keys_only = here == "keys damaged" and not force and _opens_with(vault, key)
+        replaced = [vault.keyfile.path] if keys_only else [vault.keyfile.path, vault.db_path]
+        kept = _keep_aside(vault, replaced) if here.endswith("damaged") else None
+        if not keys_only:
+            for leftover in vault.sidecars:  # the store they belonged to is being replaced
+                leftover.unlink(missing_ok=True)
+            _put(Path(scratch) / DB_NAME, vault.db_path)
+        _put(Path(scratch) / KEYFILE_NAME, vault.keyfile.path)
+    return Restored(info, keys_only, kept)
+
+
+def _state_here(vault: Vault, passphrase: str) -> str:
+    """ "none", "whole", "keys damaged" (the database may be whole) or "store damaged"."""
+    try:
+        vault.check()
+    except NoStore:
+        return "none"
+    except StoreDamaged:
+        whole_database = vault.db_path.exists() and _database_looks_whole(vault)
+        return "keys damaged" if whole_database and not _keyfile_whole(vault) else "store damaged"
+    try:
+        key = vault.keyfile.unlock(passphrase)
+    except WrongPassphrase:
+        return "whole"  # under another passphrase: _refuse_if_newer says so
+    return "whole" if _opens_with(vault, key) else "store damaged"
+
+
+def _keyfile_whole(vault: Vault) -> bool:
+    try:
+        vault.keyfile.check()
+    except (StoreDamaged, KeyFileError):
+        return False
+    return True
+
+
+def _database_looks_whole(vault: Vault) -> bool:
+    size = vault.db_path.stat().st_size
+    return size > 0 and size % PAGE_SIZE == 0
+
+
+def _opens_with(vault: Vault, key: bytes) -> bool:
+    try:
+        verify_store(vault.db_path, key)
+    except StoreDamaged:
+        return False
+    return True
+
+
+def _keep_aside(vault: Vault, paths: list[Path]) -> Path:
+    """Move the damaged files (and the database's -wal and -shm) into a folder of their own."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    folder = vault.home / f"damaged-{stamp}"
+    folder.mkdir(mode=0o700)
+    moving = list(paths)
+    if vault.db_path in paths:
+        moving += list(vault.sidecars)
+    for path in moving:
+        if path.exists():
+            os.replace(path, folder / path.name)
+    return folder
+
+
+def _put(source: Path, target: Path) -> None:
+    # Copy beside, then rename: a crash leaves the old file or the new one, never half.
+    partial = target.with_name(target.name + ".restoring")
+    with source.open("rb") as original, open(partial, "wb", opener=private_opener) as copy:
+        shutil.copyfileobj(original, copy)
+    os.replace(partial, target)
 
 
 def _key_here(vault: Vault, passphrase: str) -> bytes | None:
@@ -153,7 +226,7 @@ def _key_here(vault: Vault, passphrase: str) -> bytes | None:
         return None
     try:
         return vault.keyfile.unlock(passphrase)
-    except (WrongPassphrase, KeyFileError):
+    except (WrongPassphrase, KeyFileError, StoreDamaged):
         return None
 
 

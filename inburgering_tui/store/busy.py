@@ -38,6 +38,8 @@ READS_ONLY: dict[str, object] = {"inburgering_reads_only": True}
 class StoreBusy(Refusal):
     """Another process kept the store's write lock longer than we wait; nothing was written."""
 
+    exit_status = 1  # the command may work once the other process is done
+
     def __init__(self) -> None:
         super().__init__(
             N_(

@@ -3,6 +3,8 @@
 Each SQLite connection is keyed with the raw data key before anything else runs, then put in
 WAL mode with ``synchronous=FULL``: every committed answer is on disk before the UI says saved,
 so a killed process or a pulled plug loses nothing that was shown as saved.
+
+Before an engine is made, the vault checks every page (:mod:`inburgering_tui.store.sqlcipher`).
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import QueuePool
 
 from inburgering_tui.private_files import private_store_file
+from inburgering_tui.store import problems
 from inburgering_tui.store.busy import StoreBusy, busy_timeout, is_busy, use_transactions
+from inburgering_tui.store.sqlcipher import connect_raw
 from inburgering_tui.store.write_faults import reconnect_after_faults
-
-DB_NAME = "store.db"
 
 
 class StoreLocked(Exception):
@@ -27,20 +29,20 @@ class StoreLocked(Exception):
 def sqlite_engine(path: Path, key: bytes, *, read_only: bool = False) -> Engine:
     if len(key) != 32:
         raise ValueError("the data key must be 32 bytes")
-    hex_key = key.hex()
     if not read_only:
         private_store_file(path)
 
     def connect() -> sqlcipher3.dbapi2.Connection:
         # The driver's timeout is SQLite's busy timeout: it waits already while keying.
-        conn = sqlcipher3.dbapi2.connect(str(path), check_same_thread=False, timeout=busy_timeout())
-        conn.execute(f"PRAGMA key = \"x'{hex_key}'\"")
+        conn = connect_raw(path, key, check_same_thread=False, timeout=busy_timeout())
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlcipher3.dbapi2.DatabaseError as error:
+        except sqlcipher3.dbapi2.DatabaseError as exc:
             conn.close()
-            if is_busy(error):  # in use elsewhere (a restore), not a wrong key
+            if is_busy(exc):  # in use elsewhere (a restore), not a wrong key
                 raise StoreBusy from None
+            if getattr(exc, "sqlite_errorcode", 0) & 0xFF != problems.SQLITE_NOTADB:
+                raise
             raise StoreLocked(f"{path} cannot be opened with this key") from None
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")

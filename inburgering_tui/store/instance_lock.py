@@ -47,6 +47,8 @@ class Holder:
 class StoreInUse(Refusal):
     """The store is open in another process: a restore or recovery would pull it from under it."""
 
+    exit_status = 1  # the command may work once the other process is done
+
 
 class InstanceLock:
     """The lock one running app holds on its data directory."""

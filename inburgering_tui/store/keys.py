@@ -9,9 +9,11 @@ one small file, and a recovery key (the back office's) can wrap the same data ke
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,21 +25,36 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from inburgering_tui.i18n.markers import N_
+from inburgering_tui.i18n.refusal import Refusal
 from inburgering_tui.private_files import private_folder, private_opener
+from inburgering_tui.store.problems import StoreDamaged, damaged_keyfile
 
 KEYFILE_NAME = "keys.json"
 _FORMAT = 1
+_SALT_BYTES, _NONCE_BYTES, _WRAPPED_BYTES = 16, 12, 48  # 32-byte key + 16-byte GCM tag
+# Bounds on a stored KDF cost: a damaged number must not make unlocking take forever.
+_TIME_COST = range(1, 17)
+_MEMORY_KIB = range(8 * 1024, 1024 * 1024 + 1)
+_PARALLELISM = range(1, 65)
 _AAD = b"inburgering-tui data key v1"
 MIN_PASSPHRASE_LENGTH = 10
 _OAEP = padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
 
 
-class WrongPassphrase(Exception):
+class WrongPassphrase(Refusal):
     """The passphrase does not unwrap the data key; nothing was changed."""
+
+    def __init__(self) -> None:
+        super().__init__(N_("Deze wachtwoordzin klopt niet. Er is niets veranderd."))
 
 
 class KeyFileError(Exception):
-    """keys.json is missing, unreadable or of an unknown format."""
+    """keys.json cannot be used for what was asked (no recovery wrap, a wrong certificate)."""
+
+
+class KeyFileDamaged(StoreDamaged, KeyFileError):
+    """keys.json is unreadable, not JSON, of an unknown format, or fails its checksum."""
 
 
 @dataclass(frozen=True)
@@ -91,14 +108,104 @@ def _wrap_with_passphrase(data_key: bytes, passphrase: str, params: KdfParams) -
     }
 
 
+def _digest(entry: Any) -> str:
+    # Over the canonical JSON of one wrap: damage to any of its fields shows, and an old file
+    # without digests still opens.
+    canonical = json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
+def _problem(
+    name: str, wraps: dict[str, Any], digests: dict[str, Any], check: Callable[[Any], object]
+) -> Refusal | None:
+    """What is wrong with one wrap, or None when it is whole."""
+    if name not in wraps:
+        return Refusal(N_("het veld {field} ontbreekt of klopt niet"), field=name)
+    try:
+        check(wraps[name])
+    except _Invalid as invalid:
+        return Refusal(N_("het veld {field} ontbreekt of klopt niet"), field=invalid.field)
+    if name in digests and digests[name] != _digest(wraps[name]):
+        return Refusal(N_("de controlesom klopt niet"))
+    return None
+
+
+def _bytes_field(entry: dict[str, Any], name: str, sizes: range) -> bytes:
+    value = entry.get(name)
+    try:
+        decoded = _unb64(value) if isinstance(value, str) else None
+    except ValueError:
+        decoded = None
+    if decoded is None or len(decoded) not in sizes:
+        raise _Invalid(name)
+    return decoded
+
+
+def _int_field(entry: dict[str, Any], name: str, allowed: range) -> int:
+    value = entry.get(name)
+    if type(value) is not int or value not in allowed:
+        raise _Invalid(name)
+    return value
+
+
+class _Invalid(Exception):
+    """One field of a wrap is missing or holds what it cannot."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class _PassphraseWrap:
+    params: KdfParams
+    salt: bytes
+    nonce: bytes
+    wrapped_key: bytes
+
+    @classmethod
+    def parse(cls, entry: Any) -> _PassphraseWrap:
+        if not isinstance(entry, dict):
+            raise _Invalid("passphrase")
+        if entry.get("kdf") != "argon2id":
+            raise _Invalid("kdf")
+        params = KdfParams(
+            _int_field(entry, "time_cost", _TIME_COST),
+            _int_field(entry, "memory_kib", _MEMORY_KIB),
+            _int_field(entry, "parallelism", _PARALLELISM),
+        )
+        return cls(
+            params,
+            _bytes_field(entry, "salt", range(_SALT_BYTES, 65)),
+            _bytes_field(entry, "nonce", range(_NONCE_BYTES, _NONCE_BYTES + 1)),
+            _bytes_field(entry, "wrapped_key", range(_WRAPPED_BYTES, _WRAPPED_BYTES + 1)),
+        )
+
+
+def _check_recovery(entry: Any) -> None:
+    if not isinstance(entry, dict) or entry.get("kind") != "rsa-oaep-sha256":
+        raise _Invalid("recovery")
+    if not isinstance(entry.get("certificate"), str):
+        raise _Invalid("certificate")
+    _bytes_field(entry, "wrapped_key", range(1, 4097))
+
+
 class KeyFile:
-    """Reads and writes ``keys.json`` in the data directory."""
+    """Reads and writes ``keys.json`` in the data directory.
+
+    Every read checks the whole file (its JSON, its format, each field of each wrap, and each
+    wrap's sha256) before anything is derived from it, so a damaged file is named as damaged,
+    not taken for a wrong passphrase, and a damaged KDF cost cannot make unlocking hang."""
 
     def __init__(self, home: Path) -> None:
         self.path = home / KEYFILE_NAME
 
     def exists(self) -> bool:
         return self.path.exists()
+
+    def check(self) -> None:
+        """Raise KeyFileDamaged unless keys.json is whole; reads only."""
+        self._read()
 
     def create(self, passphrase: str, params: KdfParams | None = None) -> bytes:
         """Make a new random data key, wrap it with the passphrase, return the data key."""
@@ -115,11 +222,10 @@ class KeyFile:
         return data_key
 
     def unlock(self, passphrase: str) -> bytes:
-        entry = self._read()["passphrase"]
-        params = KdfParams(entry["time_cost"], entry["memory_kib"], entry["parallelism"])
-        kek = _derive(passphrase, _unb64(entry["salt"]), params)
+        wrap = _PassphraseWrap.parse(self._read()["passphrase"])
+        kek = _derive(passphrase, wrap.salt, wrap.params)
         try:
-            return AESGCM(kek).decrypt(_unb64(entry["nonce"]), _unb64(entry["wrapped_key"]), _AAD)
+            return AESGCM(kek).decrypt(wrap.nonce, wrap.wrapped_key, _AAD)
         except InvalidTag:
             raise WrongPassphrase() from None
 
@@ -141,9 +247,20 @@ class KeyFile:
     def has_recovery(self) -> bool:
         return "recovery" in self._read()
 
-    def unwrap_recovery(self, private_key: rsa.RSAPrivateKey) -> bytes:
-        """The data key, unwrapped with the back office's key; nothing is written."""
-        entry = self._read().get("recovery")
+    def recover(self, private_key: rsa.RSAPrivateKey, new_passphrase: str) -> bytes:
+        """Unwrap the data key with the back office's key and set a new passphrase.
+
+        Works too when the passphrase's wrap is damaged: only the recovery wrap must be whole,
+        and a new passphrase wrap replaces the damaged one."""
+        wraps = self._read(need_passphrase=False)
+        data_key = self.recovery_key(private_key)
+        wraps["passphrase"] = _wrap_with_passphrase(data_key, new_passphrase, KdfParams.from_env())
+        self._write(wraps)
+        return data_key
+
+    def recovery_key(self, private_key: rsa.RSAPrivateKey) -> bytes:
+        """The data key, unwrapped with the back office's key; reads only."""
+        entry = self._read(need_passphrase=False).get("recovery")
         if entry is None:
             raise KeyFileError(f"{self.path} has no recovery wrap for the back office")
         try:
@@ -151,37 +268,59 @@ class KeyFile:
         except ValueError:
             raise KeyFileError("this back-office key does not unwrap the store's key") from None
 
-    def recover(self, private_key: rsa.RSAPrivateKey, new_passphrase: str) -> bytes:
-        """Unwrap the data key with the back office's key and set a new passphrase."""
-        data_key = self.unwrap_recovery(private_key)
-        wraps = self._read()
-        wraps["passphrase"] = _wrap_with_passphrase(data_key, new_passphrase, KdfParams.from_env())
-        self._write(wraps)
-        return data_key
-
     def change_passphrase(self, old: str, new: str) -> None:
         data_key = self.unlock(old)
         wraps = self._read()
         wraps["passphrase"] = _wrap_with_passphrase(data_key, new, KdfParams.from_env())
         self._write(wraps)
 
-    def _read(self) -> dict[str, Any]:
+    def _read(self, *, need_passphrase: bool = True) -> dict[str, Any]:
+        """The wraps, each checked; ``need_passphrase=False`` lets a damaged passphrase wrap
+        through (recovery replaces it), never a damaged recovery wrap."""
         try:
-            document = json.loads(self.path.read_text(encoding="utf-8"))
+            text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
             raise KeyFileError(f"{self.path} does not exist") from None
-        except (OSError, ValueError) as exc:
-            raise KeyFileError(f"{self.path} cannot be read: {exc}") from None
-        if document.get("format") != _FORMAT or "passphrase" not in document.get("wraps", {}):
-            raise KeyFileError(f"{self.path} has an unknown format")
-        return dict(document["wraps"])
+        except UnicodeDecodeError:
+            raise self._damaged(Refusal(N_("geen geldige JSON"))) from None
+        except OSError as exc:
+            raise KeyFileError(f"{self.path} cannot be read: {exc.strerror}") from None
+        try:
+            document = json.loads(text)
+        except ValueError:
+            raise self._damaged(Refusal(N_("geen geldige JSON"))) from None
+        if not isinstance(document, dict) or document.get("format") != _FORMAT:
+            raise self._damaged(Refusal(N_("onbekend formaat")))
+        wraps, digests = document.get("wraps"), document.get("sha256", {})
+        if not isinstance(wraps, dict) or not isinstance(digests, dict):
+            raise self._damaged(Refusal(N_("onbekend formaat")))
+        recovery = _problem("recovery", wraps, digests, _check_recovery)
+        if "recovery" in wraps and recovery is not None:
+            raise self._damaged(recovery)
+        passphrase = _problem("passphrase", wraps, digests, _PassphraseWrap.parse)
+        recoverable = "recovery" in wraps
+        if passphrase is not None and (need_passphrase or not recoverable):
+            raise self._damaged(passphrase, recoverable=recoverable)
+        return dict(wraps)
+
+    def _damaged(self, why: Refusal, *, recoverable: bool = False) -> KeyFileDamaged:
+        return damaged_keyfile(self.path, why, recoverable=recoverable, kind=KeyFileDamaged)
 
     def _write(self, wraps: dict[str, Any]) -> None:
         # Write-then-rename so a crash leaves either the old or the new file, never half of one.
         private_folder(self.path.parent)
         tmp = self.path.with_suffix(".tmp")
-        with open(tmp, "w", encoding="utf-8", opener=private_opener) as handle:
-            handle.write(json.dumps({"format": _FORMAT, "wraps": wraps}, indent=2))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, self.path)
+        document = {
+            "format": _FORMAT,
+            "wraps": wraps,
+            "sha256": {name: _digest(entry) for name, entry in wraps.items()},
+        }
+        try:
+            with open(tmp, "w", encoding="utf-8", opener=private_opener) as handle:
+                handle.write(json.dumps(document, indent=2))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)  # a full disk leaves no half-written file behind
+            raise

@@ -97,7 +97,8 @@ class InburgeringApp(PrivateCrashMixin, App[None]):
         else:
             from inburgering_tui.tui.screens.unlock import UnlockScreen
 
-            self.push_screen(UnlockScreen(create=not self.vault.is_initialised()))
+            # Create only where neither file of a store is: one without the other is damage.
+            self.push_screen(UnlockScreen(create=self.vault.is_new()))
 
     def _title(self) -> str:
         if self.back_office:

@@ -129,7 +129,7 @@ class FollowApp(PrivateCrashMixin, App[None]):
         else:
             from inburgering_tui.tui.screens.unlock import UnlockScreen
 
-            self.push_screen(UnlockScreen(create=False))
+            self.push_screen(UnlockScreen(create=False, may_create=False))
 
     def open_store(self, passphrase: str, *, create: bool) -> Store:
         return self.vault.unlock(passphrase, self.settings.consultant, read_only=True)
