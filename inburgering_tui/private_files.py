@@ -8,6 +8,7 @@ to the umask: a file is private from its first byte, not after a chmod that may 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 from pathlib import Path
 
@@ -23,6 +24,8 @@ def make_folders(path: Path) -> None:
     while not folder.exists():
         missing.append(folder)
         folder = folder.parent
+    if not folder.is_dir():  # a file where a folder must be: say so of the folder itself
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(folder))
     for folder in reversed(missing):
         try:
             folder.mkdir(mode=FOLDER_MODE)

@@ -317,10 +317,12 @@ async def test_the_first_start_alone_creates_and_only_where_nothing_is(
 ) -> None:
     shown = await probe(isolated, PASSPHRASE)
     assert shown.offers_create and shown.screen == "CaseListScreen"
-    assert sorted(p.name for p in isolated.iterdir()) == ["keys.json", "store.db"]
+    # The store, its key file, and the running app's instance lock (a pid and a time).
+    assert sorted(p.name for p in isolated.iterdir()) == ["keys.json", "store.db", "store.lock"]
     # The demo set-up creates where there is nothing; here it opens what is there.
     assert run_cli("demo", "--no-ui", "--cases", "1").returncode == 0
-    assert sorted(p.name for p in isolated.iterdir()) == ["keys.json", "store.db"]
+    # The store, its key file, and the running app's instance lock (a pid and a time).
+    assert sorted(p.name for p in isolated.iterdir()) == ["keys.json", "store.db", "store.lock"]
 
 
 # -- restore puts a damaged store right and loses nothing --------------------------------------

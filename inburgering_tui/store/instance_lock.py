@@ -78,8 +78,12 @@ class InstanceLock:
             os.close(fd)
             raise
         since = datetime.now(UTC).isoformat(timespec="seconds")
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()}\nsince {since}\n".encode("ascii"), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"pid {os.getpid()}\nsince {since}\n".encode("ascii"), 0)
+        except OSError:  # a full disk: no lock, and the caller hears why
+            os.close(fd)
+            raise
         # Held through a read-only descriptor from here on: the app keeps no file open for
         # writing but SQLite's own, so a folder can still be remounted read-only under it.
         reader = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)

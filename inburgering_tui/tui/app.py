@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from datetime import date
 from functools import partial
 from typing import Any
@@ -18,7 +19,7 @@ from inburgering_tui.domain.forms import Form
 from inburgering_tui.i18n.catalogs import _, set_ui_language
 from inburgering_tui.i18n.markers import N_
 from inburgering_tui.settings import Settings
-from inburgering_tui.store.instance_lock import Holder, InstanceLock, StoreInUse
+from inburgering_tui.store.instance_lock import Holder, InstanceLock
 from inburgering_tui.store.repository import Store
 from inburgering_tui.store.vault import Vault
 from inburgering_tui.tui.crash import PrivateCrashMixin
@@ -63,6 +64,7 @@ class InburgeringApp(PrivateCrashMixin, App[None]):
         self.instance_lock = InstanceLock(vault.home)
         self.read_only_holder: Holder | None = None
         self._claimed = False
+        self._lock_made_here = False
         set_ui_language(settings.ui_language)
 
     @property
@@ -75,8 +77,26 @@ class InburgeringApp(PrivateCrashMixin, App[None]):
         has it, this one becomes read-only (see tui/read_only.py)."""
         if self._claimed or self.server_store:
             return
+        self._lock_made_here = not self.instance_lock.path.exists()
+        try:
+            self.read_only_holder = self.instance_lock.acquire()
+        except OSError:
+            # A read-only folder or a full disk: no lock file can be made, and no write will
+            # succeed either; opening the store says which. Tried again at the next unlock.
+            if self._lock_made_here:
+                with suppress(OSError):  # on a read-only folder there is none to remove
+                    self.instance_lock.path.unlink(missing_ok=True)
+            return
         self._claimed = True
-        self.read_only_holder = self.instance_lock.acquire()
+
+    def _unclaim_if_refused(self) -> None:
+        """A store refused on opening keeps no lock file the app made for it: damage leaves
+        every file as it was, and nothing new beside it."""
+        if self._claimed and self._lock_made_here and self.instance_lock.held:
+            self.instance_lock.release()
+            with suppress(OSError):
+                self.instance_lock.path.unlink(missing_ok=True)
+            self._claimed = False
 
     @property
     def intake_form(self) -> Form:
@@ -88,7 +108,8 @@ class InburgeringApp(PrivateCrashMixin, App[None]):
         return self.store
 
     def on_mount(self) -> None:
-        self.claim_store()
+        if self.store is not None or self._looks_like_a_store():
+            self.claim_store()  # so the unlock screen can say another window has it
         self.set_keymap(self.settings.keymap)
         self.title = self._title()
         self.set_interval(1.0, self._lock_when_idle)
@@ -110,14 +131,28 @@ class InburgeringApp(PrivateCrashMixin, App[None]):
     def open_store(self, passphrase: str, *, create: bool) -> Store:
         """Called by the unlock screen, in a worker thread (argon2id takes a moment)."""
         actor = self.settings.consultant
-        self.claim_store()
-        if self.read_only_holder is not None:
-            if create:  # the other window is creating this store right now
-                raise StoreInUse(N_("De opslag wordt in een ander venster aangemaakt."))
-            return self.vault.unlock(passphrase, actor, read_only=True)
         if create:
-            return self.vault.create(passphrase, actor)
-        return self.vault.unlock(passphrase, actor)
+            store = self.vault.create(passphrase, actor)  # refused where any store is
+            self.claim_store()  # after: a first start that fails leaves nothing behind
+            return store
+        # A missing or damaged store is refused before the lock file is made; one refused
+        # only once its key is known (a wrong passphrase, a damaged page) takes it away again.
+        self.vault.check()
+        self.claim_store()
+        try:
+            if self.read_only_holder is not None:
+                return self.vault.unlock(passphrase, actor, read_only=True)
+            return self.vault.unlock(passphrase, actor)
+        except BaseException:
+            self._unclaim_if_refused()
+            raise
+
+    def _looks_like_a_store(self) -> bool:
+        try:
+            self.vault.check()
+        except Exception:  # missing or damaged: the unlock screen says which
+            return False
+        return True
 
     def store_opened(self, store: Store) -> None:
         """Called by the unlock screen once the passphrase opened the store."""
