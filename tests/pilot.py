@@ -152,3 +152,26 @@ async def answer_whole_intake(
         if screen.question is question and screen.section is section:
             return asked  # going on from the last question leaves the consultant there
     raise AssertionError("the intake did not end")
+
+
+def first_shown_question(
+    form: Form, wanted: Callable[[Section, Question], bool]
+) -> tuple[Section, Question]:
+    """The first question the intake always shows (no skip logic) that ``wanted`` accepts."""
+    return next(
+        (section, question)
+        for section in form.sections
+        if not section.show_if
+        for question in section.all_questions
+        if not question.show_if and wanted(section, question)
+    )
+
+
+def case_at(store: Store, form: Form, question: Question) -> str:
+    """A case whose intake opens on ``question``, for a person with a Turkish and an Arabic
+    name part (real-world text in every test)."""
+    case = store.create_case(
+        {"given_names": "Şükrü", "family_name": "Nasser-Aydın", "doelgroep": "asielstatushouder"}
+    )
+    store.set_position(case.id, form.id, question.id)
+    return case.id

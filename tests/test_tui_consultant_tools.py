@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from textual.widgets import Static, TextArea
@@ -15,8 +14,6 @@ from inburgering_tui.domain.forms import (
     OTHER_SUFFIX,
     AnswerType,
     Form,
-    Question,
-    Section,
     no_answer,
 )
 from inburgering_tui.export.bundle import import_bundle
@@ -30,26 +27,10 @@ from inburgering_tui.tui.dialogs.note import NoteDialog
 from inburgering_tui.tui.screens.intake import IntakeScreen
 
 from .conftest import PASSPHRASE, TODAY
-from .pilot import SIZE, make_app, type_text
+from .pilot import SIZE, case_at, first_shown_question, make_app, type_text
 from .sync_helpers import export, make_laptop, make_office_home, office_keys
 
 NAME = {"given_names": "Şükrü", "family_name": "Nasser-Aydın", "doelgroep": "asielstatushouder"}
-
-
-def _first(form: Form, wanted: Callable[[Section, Question], bool]) -> tuple[Section, Question]:
-    return next(
-        (section, question)
-        for section in form.sections
-        if not section.show_if
-        for question in section.all_questions
-        if not question.show_if and wanted(section, question)
-    )
-
-
-def _case_at(store: Store, form: Form, question: Question) -> str:
-    case = store.create_case(NAME)
-    store.set_position(case.id, form.id, question.id)
-    return case.id
 
 
 def _intake(app: object) -> IntakeScreen:
@@ -61,9 +42,9 @@ def _intake(app: object) -> IntakeScreen:
 async def test_a_note_on_a_question_is_kept_shown_to_the_consultant_only_and_audited(
     vault: Vault, forms: dict[str, Form], intake_form: Form
 ) -> None:
-    _section, question = _first(intake_form, lambda s, q: q.type == AnswerType.YESNO)
+    _section, question = first_shown_question(intake_form, lambda s, q: q.type == AnswerType.YESNO)
     store = vault.create(PASSPHRASE)
-    case_id = _case_at(store, intake_form, question)
+    case_id = case_at(store, intake_form, question)
     app = make_app(vault, forms, store=store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "i")
@@ -90,10 +71,12 @@ async def test_a_note_on_a_question_is_kept_shown_to_the_consultant_only_and_aud
 async def test_weet_niet_and_wil_niet_zeggen_only_where_the_form_allows_them(
     vault: Vault, forms: dict[str, Form], intake_form: Form
 ) -> None:
-    _s, declinable = _first(intake_form, lambda s, q: q.allow_decline)
-    _s, plain = _first(intake_form, lambda s, q: not q.allow_dont_know and not q.allow_decline)
+    _s, declinable = first_shown_question(intake_form, lambda s, q: q.allow_decline)
+    _s, plain = first_shown_question(
+        intake_form, lambda s, q: not q.allow_dont_know and not q.allow_decline
+    )
     store = vault.create(PASSPHRASE)
-    case_id = _case_at(store, intake_form, declinable)
+    case_id = case_at(store, intake_form, declinable)
     app = make_app(vault, forms, store=store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "i")
@@ -142,12 +125,12 @@ def test_a_no_answer_feeds_no_rule_and_reads_as_what_it_is(store: Store, intake_
 async def test_anders_namelijk_follows_the_other_option_and_records_its_text(
     vault: Vault, forms: dict[str, Form], intake_form: Form
 ) -> None:
-    _s, question = _first(
+    _s, question = first_shown_question(
         intake_form, lambda s, q: q.type == AnswerType.CHOICE and any(o.other for o in q.options)
     )
     other = next(n for n, o in enumerate(question.options, start=1) if o.other)
     store = vault.create(PASSPHRASE)
-    case_id = _case_at(store, intake_form, question)
+    case_id = case_at(store, intake_form, question)
     app = make_app(vault, forms, store=store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "i")
@@ -166,9 +149,11 @@ async def test_anders_namelijk_follows_the_other_option_and_records_its_text(
 async def test_a_multi_line_answer_keeps_its_lines_and_pgdn_goes_on(
     vault: Vault, forms: dict[str, Form], intake_form: Form
 ) -> None:
-    _s, question = _first(intake_form, lambda s, q: q.type == AnswerType.TEXT and q.multiline)
+    _s, question = first_shown_question(
+        intake_form, lambda s, q: q.type == AnswerType.TEXT and q.multiline
+    )
     store = vault.create(PASSPHRASE)
-    case_id = _case_at(store, intake_form, question)
+    case_id = case_at(store, intake_form, question)
     app = make_app(vault, forms, store=store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "i")
@@ -188,10 +173,10 @@ async def test_a_multi_line_answer_keeps_its_lines_and_pgdn_goes_on(
 async def test_find_a_question_by_words_and_jump_there(
     vault: Vault, forms: dict[str, Form], intake_form: Form
 ) -> None:
-    _s, target = _first(intake_form, lambda s, q: q.id == "fg_huisarts")
-    _s, start = _first(intake_form, lambda s, q: True)
+    _s, target = first_shown_question(intake_form, lambda s, q: q.id == "fg_huisarts")
+    _s, start = first_shown_question(intake_form, lambda s, q: True)
     store = vault.create(PASSPHRASE)
-    _case_at(store, intake_form, start)
+    case_at(store, intake_form, start)
     app = make_app(vault, forms, store=store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "i")
@@ -212,7 +197,7 @@ async def test_the_domain_summary_comes_before_leaving_and_opens_any_answer(
     last = section.all_questions[-1]
     first = section.all_questions[0]
     store = vault.create(PASSPHRASE)
-    case_id = _case_at(store, intake_form, last)
+    case_id = case_at(store, intake_form, last)
     app = make_app(vault, forms, store=store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "i")

@@ -4,36 +4,24 @@ pressed for it. Each test presses exactly the keys a consultant would and then r
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 
 from textual.widgets import Label
 
-from inburgering_tui.domain.forms import AnswerType, Form, Question, Section
+from inburgering_tui.domain.forms import AnswerType, Form
 from inburgering_tui.store.repository import Store
 from inburgering_tui.store.vault import Vault
 
 from .conftest import PASSPHRASE
-from .pilot import SIZE, make_app, shown_question, shown_section, type_text
+from .pilot import (
+    SIZE,
+    case_at,
+    first_shown_question,
+    make_app,
+    shown_question,
+    shown_section,
+    type_text,
+)
 from .test_cli import run
-
-
-def _first(form: Form, wanted: Callable[[Section, Question], bool]) -> tuple[Section, Question]:
-    """The first question the intake always shows (no skip logic) that ``wanted`` accepts."""
-    return next(
-        (section, question)
-        for section in form.sections
-        if not section.show_if
-        for question in section.all_questions
-        if not question.show_if and wanted(section, question)
-    )
-
-
-def _case_at(store: Store, form: Form, question: Question) -> str:
-    case = store.create_case(
-        {"given_names": "Şükrü", "family_name": "Nasser-Aydın", "doelgroep": "asielstatushouder"}
-    )
-    store.set_position(case.id, form.id, question.id)
-    return case.id
 
 
 def _answer_events(store: Store, case_id: str) -> list[tuple[str, str]]:
@@ -47,9 +35,9 @@ def _answer_events(store: Store, case_id: str) -> list[tuple[str, str]]:
 async def test_enter_on_unanswered_choices_records_nothing_and_the_domain_stays_not_started(
     vault: Vault, forms: dict[str, Form], intake_form: Form
 ) -> None:
-    section, first = _first(intake_form, lambda s, q: q.type == AnswerType.YESNO)
+    section, first = first_shown_question(intake_form, lambda s, q: q.type == AnswerType.YESNO)
     store = vault.create(PASSPHRASE)
-    case_id = _case_at(store, intake_form, first)
+    case_id = case_at(store, intake_form, first)
     # The domain's first question of each choice kind is passed with Enter only.
     visited: list[str] = []
     app = make_app(vault, forms, store=store)
@@ -77,11 +65,11 @@ async def test_enter_on_unanswered_choices_records_nothing_and_the_domain_stays_
 async def test_a_number_key_chooses_and_delete_clears_saved_and_audited(
     vault: Vault, forms: dict[str, Form], intake_form: Form
 ) -> None:
-    _section, question = _first(
+    _section, question = first_shown_question(
         intake_form, lambda s, q: q.type == AnswerType.CHOICE and len(q.options) >= 3
     )
     store = vault.create(PASSPHRASE)
-    case_id = _case_at(store, intake_form, question)
+    case_id = case_at(store, intake_form, question)
     subject = f"{intake_form.id}/{question.id}"
     app = make_app(vault, forms, store=store)
     async with app.run_test(size=SIZE) as pilot:
@@ -106,9 +94,9 @@ async def test_a_number_key_chooses_and_delete_clears_saved_and_audited(
 async def test_space_chooses_the_highlighted_option_and_arrows_alone_choose_nothing(
     vault: Vault, forms: dict[str, Form], intake_form: Form
 ) -> None:
-    _section, question = _first(intake_form, lambda s, q: q.type == AnswerType.CHOICE)
+    _section, question = first_shown_question(intake_form, lambda s, q: q.type == AnswerType.CHOICE)
     store = vault.create(PASSPHRASE)
-    case_id = _case_at(store, intake_form, question)
+    case_id = case_at(store, intake_form, question)
     app = make_app(vault, forms, store=store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "i")
@@ -132,9 +120,9 @@ async def test_space_chooses_the_highlighted_option_and_arrows_alone_choose_noth
 async def test_prose_typed_into_a_choice_question_leaves_the_answer_as_it_was(
     vault: Vault, forms: dict[str, Form], intake_form: Form
 ) -> None:
-    _section, yesno = _first(intake_form, lambda s, q: q.type == AnswerType.YESNO)
+    _section, yesno = first_shown_question(intake_form, lambda s, q: q.type == AnswerType.YESNO)
     store = vault.create(PASSPHRASE)
-    case_id = _case_at(store, intake_form, yesno)
+    case_id = case_at(store, intake_form, yesno)
     app = make_app(vault, forms, store=store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "i")
@@ -167,9 +155,9 @@ async def test_prose_typed_into_a_choice_question_leaves_the_answer_as_it_was(
 async def test_leaving_a_question_not_asked_with_enter_keeps_its_reason(
     vault: Vault, forms: dict[str, Form], intake_form: Form
 ) -> None:
-    _section, question = _first(intake_form, lambda s, q: q.type == AnswerType.YESNO)
+    _section, question = first_shown_question(intake_form, lambda s, q: q.type == AnswerType.YESNO)
     store = vault.create(PASSPHRASE)
-    case_id = _case_at(store, intake_form, question)
+    case_id = case_at(store, intake_form, question)
     app = make_app(vault, forms, store=store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "i")

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from inburgering_tui.domain.forms import Form
 from inburgering_tui.i18n.catalogs import _, set_ui_language
 from inburgering_tui.i18n.markers import N_
+from inburgering_tui.services.pip_workflow import PipWorkflow
 from inburgering_tui.settings import Settings
 from inburgering_tui.store.instance_lock import Holder, InstanceLock
 from inburgering_tui.store.repository import Store
@@ -101,6 +102,16 @@ class InburgeringApp(PrivateCrashMixin, App[None]):
     @property
     def intake_form(self) -> Form:
         return self.forms[self.settings.intake_form]
+
+    def pip_workflow(self, case_id: str) -> PipWorkflow:
+        """A case's PIP with the app's store, intake form, local practice and today."""
+        return PipWorkflow(
+            self.require_store(),
+            self.intake_form,
+            case_id,
+            self.settings.local_practice,
+            self.today(),
+        )
 
     def require_store(self) -> Store:
         if self.store is None:

@@ -94,14 +94,7 @@ class PipScreen(AppScreen[None]):
         return self.version is not None and self.version.status == "draft"
 
     def _workflow(self) -> PipWorkflow:
-        app = self.app
-        return PipWorkflow(
-            app.require_store(),
-            app.intake_form,
-            self.case_id,
-            app.settings.local_practice,
-            app.today(),
-        )
+        return self.app.pip_workflow(self.case_id)
 
     def _load(self) -> None:
         self.workflow = self._workflow()

@@ -54,14 +54,7 @@ class PipReviewScreen(AppScreen[None]):
 
     @property
     def workflow(self) -> PipWorkflow:
-        app = self.app
-        return PipWorkflow(
-            app.require_store(),
-            app.intake_form,
-            self.case_id,
-            app.settings.local_practice,
-            app.today(),
-        )
+        return self.app.pip_workflow(self.case_id)
 
     def _version(self) -> PipVersion:
         return self.workflow.version(self.version_id)
