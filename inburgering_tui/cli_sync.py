@@ -10,7 +10,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from inburgering_tui.cli_support import CliError, forms_for, key_passphrase, open_store
+from inburgering_tui.cli_support import (
+    CliError,
+    create_or_open_store,
+    forms_for,
+    key_passphrase,
+    open_store,
+)
 from inburgering_tui.settings import Settings
 from inburgering_tui.store.vault import Vault
 
@@ -18,10 +24,15 @@ if TYPE_CHECKING:
     from inburgering_tui.store.repository import Store  # opened only when a command needs it
 
 
-def open_office_store(args: argparse.Namespace, settings: Settings) -> Store:
-    """The back office's store: PostgreSQL with ``--db`` (or the setting), else the local one."""
+def open_office_store(
+    args: argparse.Namespace, settings: Settings, *, create: bool = False
+) -> Store:
+    """The back office's store: PostgreSQL with ``--db`` (or the setting), else the local one;
+    with ``create`` (the first import of a new back office) made where there is none at all."""
     url = getattr(args, "db", None) or settings.database_url
     if not url:
+        if create:
+            return create_or_open_store(Vault(), settings)
         return open_store(Vault(), settings)
     from sqlalchemy.exc import OperationalError
 
@@ -87,7 +98,7 @@ def cmd_bundle_import(args: argparse.Namespace, settings: Settings) -> None:
     from inburgering_tui.export.pki import BACKOFFICE_P12, CA_CERT, PkiError, load_certificate
     from inburgering_tui.store.office_sync import ImportBusy
 
-    store = open_office_store(args, settings)
+    store = open_office_store(args, settings, create=True)
     try:
         outcomes = import_files(
             store,
