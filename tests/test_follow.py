@@ -12,6 +12,7 @@ from inburgering_tui.domain.audience import CONSULTANT_ONLY, consultant_texts, p
 from inburgering_tui.domain.forms import Form
 from inburgering_tui.i18n.catalogs import translator
 from inburgering_tui.settings import Settings
+from inburgering_tui.store.busy import StoreReadOnly
 from inburgering_tui.store.vault import Vault
 from inburgering_tui.tui.follow import FollowApp, FollowScreen
 from inburgering_tui.tui.widgets.script_text import ScriptText
@@ -88,9 +89,10 @@ def test_the_follow_store_refuses_every_write(vault: Vault) -> None:
     )
     writable.close()
     follower = vault.unlock(PASSPHRASE, read_only=True)
-    with pytest.raises(Exception, match=r"readonly|read-only|attempt to write"):
+    # SQLite refuses the write; the store says so in a sentence, never "readonly database".
+    with pytest.raises(StoreReadOnly, match="Alleen lezen"):
         follower.save_answer(case.id, "brede-intake", 1, "opleiding", "x", "poging")
-    with pytest.raises(Exception, match=r"readonly|read-only|attempt to write"):
+    with pytest.raises(StoreReadOnly, match="Alleen lezen"):
         follower.set_position(case.id, "brede-intake", "x")
     follower.close()
     reopened = vault.unlock(PASSPHRASE)

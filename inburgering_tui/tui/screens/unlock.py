@@ -132,7 +132,9 @@ class UnlockScreen(WorkScreen[None]):
         return _("Typ de wachtwoordzin van de opslag en druk op Enter.")
 
     def _error(self, message: str) -> None:
-        self.query_one("#unlock-error", Label).update(message)
+        label = self.query_one("#unlock-error", Label)
+        label.update(message)
+        label.display = bool(message)  # an empty error label would show as a red bar
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
