@@ -39,6 +39,7 @@ from inburgering_tui.domain.case_rules import DOELGROEP_LABELS
 from inburgering_tui.domain.intake import DomainStatus
 from inburgering_tui.domain.intake_report import IntakeReport, ReportAnswer, ReportDomain
 from inburgering_tui.export import fonts
+from inburgering_tui.export.page_canvas import PageCountCanvas
 from inburgering_tui.export.script_paragraph import ScriptParagraph
 from inburgering_tui.i18n.bidi import first_strong_rtl
 from inburgering_tui.i18n.catalogs import language_name
@@ -110,38 +111,22 @@ def _text(text: str, style: ParagraphStyle) -> Flowable:
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
-class _ReportCanvas(Canvas):
-    """Writes "Vertrouwelijk", the kenmerk and "pagina x van y" on every page, once the page
-    count is known."""
+class _ReportCanvas(PageCountCanvas):
+    """Writes "Vertrouwelijk", the kenmerk and "pagina x van y" on every page."""
 
     kenmerk = ""
-    _pagesize: tuple[float, float]
-    _startPage: Callable[[], None]  # noqa: N815 - reportlab's name
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict[str, Any]] = []
-
-    def showPage(self) -> None:  # noqa: N802 - reportlab's name
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for number, state in enumerate(self._pages, start=1):
-            self.__dict__.update(state)
-            width, height = self._pagesize
-            self.setFont("Latin-Bold", 8)
-            self.setFillColor(colors.Color(0.7, 0.05, 0.05))
-            self.drawRightString(width - 15 * mm, height - 10 * mm, CONFIDENTIAL.upper())
-            self.setFont("Latin", 7.5)
-            self.setFillColor(colors.grey)
-            self.drawString(
-                15 * mm, 9 * mm, f"{CONFIDENTIAL} · Verslag brede intake · Kenmerk {self.kenmerk}"
-            )
-            self.drawRightString(width - 15 * mm, 9 * mm, f"pagina {number} van {total}")
-            super().showPage()
-        super().save()
+    def decorate(self, number: int, total: int) -> None:
+        width, height = self._pagesize
+        self.setFont("Latin-Bold", 8)
+        self.setFillColor(colors.Color(0.7, 0.05, 0.05))
+        self.drawRightString(width - 15 * mm, height - 10 * mm, CONFIDENTIAL.upper())
+        self.setFont("Latin", 7.5)
+        self.setFillColor(colors.grey)
+        self.drawString(
+            15 * mm, 9 * mm, f"{CONFIDENTIAL} · Verslag brede intake · Kenmerk {self.kenmerk}"
+        )
+        self.drawRightString(width - 15 * mm, 9 * mm, f"pagina {number} van {total}")
 
 
 def _health_banner(canvas: Canvas, _doc: Any) -> None:

@@ -19,7 +19,6 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, A5
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
@@ -40,6 +39,7 @@ from inburgering_tui.domain.leerroute import LEERROUTE_LABELS
 from inburgering_tui.domain.pip import KIND_LABELS, RESPONSIBLE, THEME_LABELS, PipContent, Theme
 from inburgering_tui.domain.pip_text import FROM, HOURS, KENMERK, LEERROUTE, UNTIL
 from inburgering_tui.export import fonts
+from inburgering_tui.export.page_canvas import PageCountCanvas
 from inburgering_tui.export.script_paragraph import ScriptParagraph
 from inburgering_tui.i18n.catalogs import translator
 from inburgering_tui.i18n.formatting import format_day
@@ -114,42 +114,26 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text), style)
 
 
-class _NumberedCanvas(Canvas):
-    """Writes "pagina x van y" and the kenmerk on every page, once the page count is known."""
+class _NumberedCanvas(PageCountCanvas):
+    """Writes "pagina x van y" and the kenmerk on every page, and CONCEPT across a draft's."""
 
     kenmerk = ""
     draft = False
-    # Canvas's own page state, which reportlab's stubs leave out.
-    _pagesize: tuple[float, float]
-    _startPage: Callable[[], None]  # noqa: N815 - reportlab's name
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict[str, Any]] = []
-
-    def showPage(self) -> None:  # noqa: N802 - reportlab's name
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for number, state in enumerate(self._pages, start=1):
-            self.__dict__.update(state)
-            width, _height = self._pagesize
-            self.setFont("Latin", 7.5)
-            self.setFillColor(colors.grey)
-            self.drawString(15 * mm, 9 * mm, f"Kenmerk {self.kenmerk}")
-            self.drawRightString(width - 15 * mm, 9 * mm, f"pagina {number} van {total}")
-            if self.draft:
-                self.saveState()
-                self.setFont("Latin-Bold", 70)
-                self.setFillColor(colors.Color(0.85, 0.1, 0.1, alpha=0.18))
-                self.translate(width / 2, self._pagesize[1] / 2)
-                self.rotate(40)
-                self.drawCentredString(0, 0, "CONCEPT")
-                self.restoreState()
-            super().showPage()
-        super().save()
+    def decorate(self, number: int, total: int) -> None:
+        width, height = self._pagesize
+        self.setFont("Latin", 7.5)
+        self.setFillColor(colors.grey)
+        self.drawString(15 * mm, 9 * mm, f"Kenmerk {self.kenmerk}")
+        self.drawRightString(width - 15 * mm, 9 * mm, f"pagina {number} van {total}")
+        if self.draft:
+            self.saveState()
+            self.setFont("Latin-Bold", 70)
+            self.setFillColor(colors.Color(0.85, 0.1, 0.1, alpha=0.18))
+            self.translate(width / 2, height / 2)
+            self.rotate(40)
+            self.drawCentredString(0, 0, "CONCEPT")
+            self.restoreState()
 
 
 def render(doc: PipDocument, spot: SignatureSpot | None = None) -> bytes:
